@@ -1,0 +1,36 @@
+"""kg: a typed, queryable knowledge graph of claims from the AI-risk literature.
+
+>>> import kg
+>>> graph = kg.load("data")
+>>> graph.stats()["nodes"]["Tension"]
+3
+"""
+
+from kg.build import DEFAULT_DATA_DIR, load, validate
+from kg.errors import DataError, ExportError, IngestError, KgError, QueryError, UsageError
+from kg.export import export
+from kg.graph import Edge, KnowledgeGraph, SourceRef
+from kg.ontology import check_alignment
+from kg.report import Issue, Location, Report
+
+__all__ = [
+    "DEFAULT_DATA_DIR",
+    "load",
+    "validate",
+    "export",
+    "check_alignment",
+    "KnowledgeGraph",
+    "Edge",
+    "SourceRef",
+    "Issue",
+    "Location",
+    "Report",
+    "KgError",
+    "UsageError",
+    "DataError",
+    "QueryError",
+    "IngestError",
+    "ExportError",
+]
+
+__version__ = "0.1.0"

@@ -1,0 +1,158 @@
+"""Safe YAML reading that remembers the line of every value.
+
+PyYAML only composes the node tree here; the tree is then converted by hand so that no tag can run code
+(``!!python/...`` and any other non-core tag is an error), alias expansion is capped before anything is
+built (a billion-laughs file fails at once), and every value's line is kept for error messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from kg._util import excerpt as _short
+
+__all__ = ["YamlDoc", "YamlProblem", "parse_yaml", "MAX_BYTES", "MAX_NODES", "MAX_DEPTH"]
+
+MAX_BYTES = 4 * 1024 * 1024
+MAX_NODES = 200_000
+MAX_DEPTH = 64
+
+Path_ = tuple[str | int, ...]
+
+_CORE = "tag:yaml.org,2002:"
+_constructor = yaml.SafeLoader("")  # used only to turn plain scalars into int/float/bool/None
+
+
+@dataclass
+class YamlDoc:
+    """Parsed data plus the line (1-based) of each value, keyed by its path from the root."""
+
+    data: Any
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line(self, path: Path_) -> int:
+        """The line of ``path`` or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while path and path not in self.lines:
+            path = path[:-1]
+        return self.lines.get(path, 1)
+
+
+class YamlProblem(Exception):
+    """A YAML document that cannot be read safely; ``line`` is 1-based."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def parse_yaml(text: str) -> YamlDoc:
+    """Parse one YAML document safely, raising :class:`YamlProblem` with a line number."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise YamlProblem(1, f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        if err.context_mark is not None and err.problem_mark is not None and err.problem_mark.index >= len(text):
+            mark = err.context_mark  # "unexpected end of file": point at what was left open
+        line = mark.line + 1 if mark else 1
+        context = f" ({err.context} at line {err.context_mark.line + 1})" if err.context and err.context_mark else ""
+        raise YamlProblem(line, f"YAML syntax error: {err.problem or err.context}{context}") from None
+    except yaml.YAMLError as err:
+        raise YamlProblem(1, f"YAML error: {_short(str(err))}") from None
+    finally:
+        loader.dispose()
+    doc = YamlDoc(data=None)
+    if root is None:
+        return doc
+    _check_size(root)
+    doc.data = _convert(root, (), doc.lines, 0)
+    return doc
+
+
+def _check_size(root: Node) -> None:
+    """Refuse trees whose alias expansion would exceed MAX_NODES, or that refer to themselves."""
+    sizes: dict[int, int] = {}
+    open_: set[int] = set()
+
+    def size(node: Node, depth: int) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in open_:
+            raise YamlProblem(node.start_mark.line + 1, "recursive YAML alias")
+        if depth > MAX_DEPTH:
+            raise YamlProblem(node.start_mark.line + 1, f"YAML nested deeper than {MAX_DEPTH} levels")
+        open_.add(key)
+        total = 1
+        if isinstance(node, SequenceNode):
+            for child in node.value:
+                total += size(child, depth + 1)
+                if total > MAX_NODES:
+                    break
+        elif isinstance(node, MappingNode):
+            for k, v in node.value:
+                total += size(k, depth + 1) + size(v, depth + 1)
+                if total > MAX_NODES:
+                    break
+        open_.discard(key)
+        if total > MAX_NODES:
+            raise YamlProblem(
+                node.start_mark.line + 1, f"YAML aliases expand to more than {MAX_NODES} values"
+            )
+        sizes[key] = total
+        return total
+
+    size(root, 0)
+
+
+def _convert(node: Node, path: Path_, lines: dict[Path_, int], depth: int) -> Any:
+    lines.setdefault(path, node.start_mark.line + 1)
+    line = node.start_mark.line + 1
+    if isinstance(node, ScalarNode):
+        return _scalar(node)
+    if isinstance(node, SequenceNode):
+        if node.tag != _CORE + "seq":
+            raise _refused(line, node.tag)
+        return [_convert(child, (*path, i), lines, depth + 1) for i, child in enumerate(node.value)]
+    if isinstance(node, MappingNode):
+        if node.tag != _CORE + "map":
+            raise _refused(line, node.tag)
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1
+            if not isinstance(key_node, ScalarNode) or key_node.tag == _CORE + "merge":
+                raise YamlProblem(key_line, "mapping keys must be plain strings or numbers")
+            key = _scalar(key_node)
+            if key in result:
+                raise YamlProblem(key_line, f"duplicate key {_short(repr(key))}")
+            lines[(*path, key)] = key_line
+            result[key] = _convert(value_node, (*path, key), lines, depth + 1)
+        return result
+    raise YamlProblem(line, "unsupported YAML node")  # pragma: no cover - PyYAML has no other kinds
+
+
+def _scalar(node: ScalarNode) -> Any:
+    tag = node.tag
+    if tag in (_CORE + "str", _CORE + "timestamp", _CORE + "binary"):
+        # timestamps stay text: pydantic parses them and reports bad dates with the field name
+        return node.value
+    if tag in (_CORE + "int", _CORE + "float", _CORE + "bool", _CORE + "null"):
+        try:
+            return _constructor.construct_object(node, deep=True)
+        except (ValueError, yaml.YAMLError):
+            raise YamlProblem(node.start_mark.line + 1, f"bad value {_short(node.value)}") from None
+    raise _refused(node.start_mark.line + 1, tag)
+
+
+def _refused(line: int, tag: str) -> YamlProblem:
+    """The problem of a tag other than plain data, named as it was written (``!!python/...``)."""
+    written = "!!" + tag[len(_CORE):] if tag.startswith(_CORE) else tag
+    return YamlProblem(line, f"YAML tag {_short(written)} is not allowed (only plain data is read)")

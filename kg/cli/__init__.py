@@ -1,0 +1,78 @@
+"""The ``kg`` command: parses arguments, calls the API, prints data to stdout and messages to stderr.
+
+Each subcommand lives in its own module here with a ``register(subparsers, common)`` function; adding one
+is a module plus a line in ``COMMANDS``. Errors a user can act on print one line per problem and exit 1
+(data) or 2 (usage); tracebacks appear only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from kg.errors import DataError, KgError
+
+__all__ = ["main", "COMMANDS"]
+
+#: subcommand modules, in the order ``kg --help`` lists them
+COMMANDS = ["validate", "stats", "export"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS,
+                        help="data directory (default: ./data)")
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show tracebacks of errors")
+    parser = argparse.ArgumentParser(
+        prog="kg", parents=[common],
+        description="A typed, queryable knowledge graph of claims from the AI-risk literature.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMANDS:
+        importlib.import_module(f"kg.cli.{name}").register(subparsers, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``kg`` command and return its exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    args.data = getattr(args, "data", "data")
+    args.debug = getattr(args, "debug", False)
+    try:
+        return int(args.run(args) or 0)
+    except KgError as err:
+        if args.debug:
+            raise
+        _print_error(err)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("kg: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except Exception as err:  # a bug: say so in one line unless asked for the traceback
+        if args.debug:
+            raise
+        print(f"kg: internal error: {type(err).__name__}: {err} (rerun with --debug for the traceback)",
+              file=sys.stderr)
+        return 1
+
+
+def _print_error(err: KgError) -> None:
+    if isinstance(err, DataError) and err.issues:
+        for issue in err.issues:
+            print(issue, file=sys.stderr)
+        count = len([i for i in err.issues if i.severity == "error"])
+        print(f"kg: {count} error{'s' if count != 1 else ''} in the data (see above)", file=sys.stderr)
+    else:
+        print(f"kg: error: {err}", file=sys.stderr)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,259 @@
+"""YAML files under a data directory → validated records, with the file and line of every record.
+
+Layout: ``entities/{people,organizations,sources,concepts}.yaml`` (lists of records) and
+``documents/<slug>.yaml`` (one document bundle each, id ``doc/<slug>``). Problems are collected into a
+:class:`~kg.report.Report`; records that fail validation are left out, the rest are kept so later checks
+do not cascade.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from kg._util import excerpt
+from kg._yaml import YamlDoc, YamlProblem, parse_yaml
+from kg.errors import UsageError
+from kg.model import (
+    ENTITY_FILES,
+    Claim,
+    Document,
+    Event,
+    Node,
+    Perspective,
+    Question,
+    RelationRecord,
+    Tension,
+)
+from kg.report import Location, Report
+from kg.vocab import ID_KINDS
+
+__all__ = ["Corpus", "read_corpus", "DOCUMENT_LISTS", "YAML_SUFFIXES"]
+
+YAML_SUFFIXES = (".yaml", ".yml")
+_ID_LINE = re.compile(r"^[\s-]*id:\s*['\"]?([a-z]+/[A-Za-z0-9-]+)", re.MULTILINE)
+#: the list fields of a document bundle and the model of their items
+DOCUMENT_LISTS: dict[str, type[BaseModel]] = {
+    "claims": Claim,
+    "tensions": Tension,
+    "events": Event,
+    "questions": Question,
+    "perspectives": Perspective,
+    "relations": RelationRecord,
+}
+
+
+@dataclass
+class Corpus:
+    """Every record read from a data directory, and where each came from."""
+
+    root: Path
+    nodes: dict[str, Node] = field(default_factory=dict)
+    documents: dict[str, Document] = field(default_factory=dict)
+    #: node id -> id of the document bundle that defines it (absent for registry entities)
+    owner: dict[str, str] = field(default_factory=dict)
+    #: ids seen in files whose records failed validation (so references to them do not cascade)
+    broken_ids: set[str] = field(default_factory=set)
+    #: id kinds (``person``, ...) whose registry file could not be read at all
+    broken_kinds: set[str] = field(default_factory=set)
+    _places: dict[str, tuple[str, tuple[Any, ...]]] = field(default_factory=dict)
+    _yaml: dict[str, YamlDoc] = field(default_factory=dict)
+
+    def locate(self, key: str, *path: Any) -> Location | None:
+        """Location of record ``key`` (a node id, or ``doc/x#relations/3`` for the 4th valid relation)."""
+        place = self._places.get(key)
+        if place is None:
+            return None
+        file, base = place
+        return Location(file, self._yaml[file].line((*base, *path)))
+
+    def place(self, key: str, file: str, path: tuple[Any, ...]) -> None:
+        """Remember where record ``key`` is (used by loaders)."""
+        self._places.setdefault(key, (file, path))
+
+    def is_broken(self, node_id: str) -> bool:
+        """True when ``node_id`` may be defined by a record that failed to load (so do not report it missing)."""
+        kind = node_id.split("/", 1)[0]
+        return node_id in self.broken_ids or ID_KINDS.get(kind) in self.broken_kinds
+
+    def iter_nodes(self, *types: str) -> Iterator[Node]:
+        """Nodes in id order, optionally only those of the given ontology classes."""
+        for node_id in sorted(self.nodes):
+            node = self.nodes[node_id]
+            if not types or node.rdf_class in types:
+                yield node
+
+
+def read_corpus(data_dir: str | os.PathLike[str], report: Report) -> Corpus:
+    """Read every data file below ``data_dir``, adding each problem found to ``report``."""
+    root = Path(data_dir)
+    if not root.is_dir():
+        raise UsageError(f"data directory not found: {root}")
+    corpus = Corpus(root=root)
+    for path in _files(root / "entities"):
+        _read_registry(corpus, path, report)
+    for path in _files(root / "documents"):
+        _read_document(corpus, path, report)
+    if not corpus.nodes and not report.issues:
+        report.add("empty", f"no data files found under {root}/entities or {root}/documents", Location(str(root)))
+    return corpus
+
+
+def _files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in YAML_SUFFIXES)
+
+
+def _parse(corpus: Corpus, path: Path, report: Report) -> YamlDoc | None:
+    name = _display(corpus.root, path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        report.add("encoding", f"not UTF-8 text ({err.reason})", Location(name))
+        return None
+    except OSError as err:
+        report.add("unreadable", f"cannot read file: {err.strerror}", Location(name))
+        return None
+    try:
+        doc = parse_yaml(text)
+    except YamlProblem as problem:
+        report.add("yaml", problem.message, Location(name, problem.line))
+        # keep the ids the file seems to define, so references to them are not reported as dangling too
+        corpus.broken_ids.update(_ID_LINE.findall(text))
+        return None
+    corpus._yaml[name] = doc
+    return doc
+
+
+def _read_registry(corpus: Corpus, path: Path, report: Report) -> None:
+    name = _display(corpus.root, path)
+    model = ENTITY_FILES.get(path.stem)
+    if model is None:
+        known = ", ".join(f"{k}.yaml" for k in ENTITY_FILES)
+        report.add("unknown-file", f"unknown entity registry '{path.name}' (expected one of {known})",
+                   Location(name))
+        return
+    doc = _parse(corpus, path, report)
+    if doc is None:
+        corpus.broken_kinds.add(model.rdf_class)
+        return
+    if doc.data is None:
+        return
+    if not isinstance(doc.data, list):
+        report.add("shape", f"{path.name} must be a list of {model.rdf_class} records", Location(name))
+        return
+    for index, item in enumerate(doc.data):
+        record = _validate(model, item, name, doc, (index,), report)
+        if isinstance(record, Node):
+            _register(corpus, record, name, (index,), report, owner=None)
+        elif isinstance(item, dict) and isinstance(item.get("id"), str):
+            corpus.broken_ids.add(item["id"])
+
+
+def _read_document(corpus: Corpus, path: Path, report: Report) -> None:
+    name = _display(corpus.root, path)
+    doc = _parse(corpus, path, report)
+    if doc is None:
+        return
+    data = doc.data
+    if not isinstance(data, dict):
+        report.add("shape", "a document bundle must be a mapping (id, title, kind, citations, claims, ...)",
+                   Location(name))
+        return
+    expected = f"doc/{path.stem}"
+    data.setdefault("id", expected)
+    if data["id"] != expected:
+        report.add("doc-id", f"document id '{excerpt(data['id'])}' does not match its file name "
+                   f"(expected '{expected}')", Location(name, doc.line(("id",))))
+        return
+    items: dict[str, list[Any]] = {}
+    paths: dict[int, tuple[Any, ...]] = {}  # id(record) -> its path in the YAML file
+    for key, model in DOCUMENT_LISTS.items():
+        raw = data.get(key, [])
+        if not isinstance(raw, list):
+            report.add("shape", f"'{key}' must be a list", Location(name, doc.line((key,))))
+            raw = []
+        items[key] = []
+        for index, item in enumerate(raw):
+            record = _validate(model, item, name, doc, (key, index), report)
+            if record is None:
+                if isinstance(item, dict) and isinstance(item.get("id"), str):
+                    corpus.broken_ids.add(item["id"])
+                continue
+            items[key].append(record)
+            paths[id(record)] = (key, index)
+            if not isinstance(record, Node):
+                corpus.place(f"{expected}#{key}/{len(items[key]) - 1}", name, (key, index))
+    header = {k: v for k, v in data.items() if k not in DOCUMENT_LISTS}
+    document = _validate(Document, {**header, **items}, name, doc, (), report)
+    if not isinstance(document, Document):
+        corpus.broken_ids.add(expected)
+        corpus.broken_ids.update(getattr(r, "id", "") for rs in items.values() for r in rs)
+        return
+    corpus.documents[document.id] = document
+    _register(corpus, document, name, (), report, owner=None)
+    for key in ("claims", "tensions", "events", "questions"):
+        for node in getattr(document, key):
+            _register(corpus, node, name, paths[id(node)], report, owner=document.id)
+
+
+def _register(corpus: Corpus, node: Node, file: str, path: tuple[Any, ...], report: Report,
+              owner: str | None) -> None:
+    first = corpus.nodes.get(node.id)
+    if first is not None:
+        report.add("duplicate-id", f"duplicate id '{node.id}' (first defined at {corpus.locate(node.id)})",
+                   Location(file, corpus._yaml[file].line((*path, "id"))))
+        return
+    corpus.nodes[node.id] = node
+    corpus.place(node.id, file, path)
+    if owner:
+        corpus.owner[node.id] = owner
+
+
+def _validate(model: type[BaseModel], item: Any, file: str, doc: YamlDoc, path: tuple[Any, ...],
+              report: Report) -> BaseModel | None:
+    what = getattr(model, "rdf_class", "") or "Relation"
+    if not isinstance(item, dict):
+        report.add("shape", f"expected a {what} mapping, got {type(item).__name__} "
+                   f"'{excerpt(item)}'", Location(file, doc.line(path)))
+        return None
+    try:
+        return model.model_validate(item)
+    except ValidationError as err:
+        for error in err.errors():
+            loc = tuple(error["loc"])
+            field_path = " ".join([what, ".".join(str(p) for p in loc)]).strip()
+            got = error.get("input")
+            quoted = "" if error["type"] in ("missing", "extra_forbidden") or isinstance(got, dict | list) \
+                else f" (got '{excerpt(got)}')"
+            message = _message(error)
+            report.add("invalid", f"{field_path}: {message}{quoted}", Location(file, doc.line((*path, *loc))))
+        return None
+
+
+def _message(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        return "unknown field"
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return "not a valid date (use YYYY-MM-DD)" if kind.startswith("date_") else "not a valid date-time"
+    message = str(error["msg"])
+    return message.removeprefix("Value error, ")
+
+
+def _display(root: Path, path: Path) -> str:
+    """A file name as users typed it: relative to the current directory when possible."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # pragma: no cover - different drive on Windows
+        return str(path)
+    return str(path) if relative.startswith("..") else relative

@@ -1,0 +1,370 @@
+"""Pydantic models of the records kg reads, and the registry of edge types.
+
+Each node model names its ontology class (``rdf_class``) and each field says how it maps to RDF through
+``Annotated`` metadata: :class:`Lit` for a literal property, :class:`Link` for an edge to other nodes. The
+RDF builder and the ontology alignment check both read that metadata, so the mapping lives in one place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from kg.vocab import ID_KINDS, is_node_id
+
+__all__ = [
+    "Lit",
+    "Link",
+    "Relation",
+    "RELATIONS",
+    "LEVELS",
+    "ASSERTED_BY",
+    "NodeId",
+    "Record",
+    "Node",
+    "Credibility",
+    "Person",
+    "Organization",
+    "Source",
+    "Concept",
+    "Claim",
+    "Tension",
+    "Event",
+    "Question",
+    "Perspective",
+    "RelationRecord",
+    "Document",
+    "NODE_MODELS",
+    "ENTITY_FILES",
+    "model_for_id",
+    "field_specs",
+]
+
+
+@dataclass(frozen=True)
+class Lit:
+    """Field metadata: the value is stored as literal(s) of ontology property ``kg:<prop>``."""
+
+    prop: str
+
+
+@dataclass(frozen=True)
+class Link:
+    """Field metadata: each value is a node id and an edge ``relation`` (reversed when ``inverse``)."""
+
+    relation: str
+    inverse: bool = False
+
+
+@dataclass(frozen=True)
+class Relation:
+    """An edge type: its ontology property and which node types it may join (empty means any)."""
+
+    name: str
+    prop: str
+    domain: tuple[str, ...] = ()
+    range: tuple[str, ...] = ()
+    symmetric: bool = False
+    has_level: bool = False
+
+    def allows(self, subject_type: str, object_type: str) -> bool:
+        """True when the relation may join a node of ``subject_type`` to one of ``object_type``."""
+        return (not self.domain or subject_type in self.domain) and (
+            not self.range or object_type in self.range
+        )
+
+
+_AGENTS = ("Person", "Organization")
+RELATIONS: dict[str, Relation] = {
+    r.name: r
+    for r in (
+        Relation("authored", "authored", _AGENTS, ("Source",)),
+        Relation("published_in", "publishedIn", ("Source",), ("Organization",)),
+        Relation("cites", "cites", ("Source", "Document", "Claim", "Tension", "Event", "Question"), ("Source",)),
+        Relation("asserts", "asserts", (*_AGENTS, "Source"), ("Claim",)),
+        Relation("about", "about", ("Claim", "Question", "Event", "Source", "Document")),
+        Relation("supports", "supports", ("Source", "Claim"), ("Claim",)),
+        Relation("in_tension_with", "inTensionWith", ("Claim",), ("Claim",), symmetric=True),
+        Relation("affiliated_with", "affiliatedWith", ("Person",), ("Organization",)),
+        Relation("addresses", "addresses", ("Organization", "Source"), ("Concept",), has_level=True),
+        Relation("amplifies", "amplifies", (*_AGENTS, "Source"), ("Source", "Claim")),
+        Relation("refines", "refines", ("Source", "Claim", "Concept"), ("Source", "Claim", "Concept")),
+        Relation("mitigates", "mitigates", ("Concept",), ("Concept",)),
+        Relation("example_of", "exampleOf", (), ("Concept",)),
+        Relation("broader", "broader", ("Concept",), ("Concept",)),
+        Relation("related_to", "relatedTo", symmetric=True),
+        Relation("involves", "involves", ("Event", "Tension")),
+    )
+}
+
+#: how far an organization or source addresses a concept (``addresses`` edges)
+LEVELS = ("none", "isolated", "substantive")
+#: who asserted an edge or tension: a document states it, a curator added it, or a rule inferred it
+ASSERTED_BY = ("source", "curator", "inferred")
+
+
+def _check_id(value: str) -> str:
+    if not is_node_id(value):
+        kinds = ", ".join(f"{k}/" for k in ID_KINDS)
+        raise ValueError(f"not a node id (expected one of {kinds} followed by a lowercase-slug)")
+    return value
+
+
+NodeId = Annotated[str, AfterValidator(_check_id)]
+Text = Annotated[str, Field(min_length=1)]
+Citations = Annotated[list[int], Field(min_length=1)]
+
+
+class Record(BaseModel):
+    """Base of every record: unknown fields are errors, values are immutable once loaded."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Node(Record):
+    """A typed node of the graph, identified by an id like ``person/alex-mallen``."""
+
+    rdf_class: ClassVar[str] = ""
+    label_field: ClassVar[str] = ""
+    id: NodeId
+
+    @property
+    def caption(self) -> str:
+        """The human-readable name shown for this node (its name, label, title or statement)."""
+        return str(getattr(self, self.label_field))
+
+    @model_validator(mode="after")
+    def _id_kind_matches(self) -> Node:
+        kind = self.id.split("/", 1)[0]
+        if ID_KINDS.get(kind) != self.rdf_class:
+            raise ValueError(f"id '{self.id}' is not a {self.rdf_class} id")
+        return self
+
+
+class Credibility(Record):
+    """How far a source (or a venue) can be trusted; flattened onto its owner in RDF."""
+
+    tier: Annotated[int | None, Field(ge=1, le=5), Lit("credibilityTier")] = None
+    label: Annotated[str | None, Lit("credibilityLabel")] = None
+    basis: Annotated[str | None, Lit("credibilityBasis")] = None
+
+
+class Person(Node):
+    rdf_class: ClassVar[str] = "Person"
+    label_field: ClassVar[str] = "name"
+    name: Annotated[Text, Lit("name")]
+    aliases: Annotated[list[str], Lit("alias")] = []
+    description: Annotated[str | None, Lit("description")] = None
+    url: Annotated[str | None, Lit("url")] = None
+    affiliations: Annotated[list[NodeId], Link("affiliated_with")] = []
+
+
+class Organization(Node):
+    rdf_class: ClassVar[str] = "Organization"
+    label_field: ClassVar[str] = "name"
+    name: Annotated[Text, Lit("name")]
+    aliases: Annotated[list[str], Lit("alias")] = []
+    kind: Annotated[
+        Literal["lab", "research-org", "venue", "feed", "company", "government", "wiki", "other"],
+        Lit("kind"),
+    ]
+    description: Annotated[str | None, Lit("description")] = None
+    url: Annotated[str | None, Lit("url")] = None
+    credibility: Credibility | None = None
+
+
+class Source(Node):
+    rdf_class: ClassVar[str] = "Source"
+    label_field: ClassVar[str] = "title"
+    title: Annotated[Text, Lit("title")]
+    aliases: Annotated[list[str], Lit("alias")] = []
+    kind: Annotated[
+        Literal[
+            "article", "paper", "blog-post", "social-post", "risk-report", "briefing", "wiki-page", "report"
+        ],
+        Lit("kind"),
+    ]
+    url: Annotated[str | None, Lit("url")] = None
+    venue: Annotated[NodeId | None, Link("published_in")] = None
+    published: Annotated[dt.date | None, Lit("published")] = None
+    authors: Annotated[list[NodeId], Link("authored", inverse=True)] = []
+    credibility: Credibility | None = None
+    stable_id: Annotated[str | None, Lit("stableId")] = None
+    summary: Annotated[str | None, Lit("summary")] = None
+    notes: Annotated[list[str], Lit("note")] = []
+
+
+class Concept(Node):
+    rdf_class: ClassVar[str] = "Concept"
+    label_field: ClassVar[str] = "label"
+    label: Annotated[Text, Lit("prefLabel")]
+    aliases: Annotated[list[str], Lit("alias")] = []
+    kind: Annotated[
+        Literal[
+            "motivation-archetype",
+            "risk-pathway",
+            "failure-mode",
+            "mitigation",
+            "framework",
+            "spread-mechanism",
+            "driver",
+            "research-agenda",
+            "risk",
+            "other",
+        ],
+        Lit("kind"),
+    ]
+    definition: Annotated[str | None, Lit("definition")] = None
+    broader: Annotated[list[NodeId], Link("broader")] = []
+    related: Annotated[list[NodeId], Link("related_to")] = []
+    examples: Annotated[list[str], Lit("example")] = []
+
+
+class Claim(Node):
+    """A statement someone holds, in our own words, with the document's citation numbers."""
+
+    rdf_class: ClassVar[str] = "Claim"
+    label_field: ClassVar[str] = "statement"
+    statement: Annotated[Text, Lit("statement")]
+    holders: Annotated[list[NodeId], Field(min_length=1), Link("asserts", inverse=True)]
+    about: Annotated[list[NodeId], Link("about")] = []
+    date: Annotated[dt.date | None, Lit("date")] = None
+    status: Annotated[Literal["asserted", "retracted", "superseded"], Lit("status")] = "asserted"
+    polarity: Annotated[Literal["pro", "con", "neutral"] | None, Lit("polarity")] = None
+    citations: Citations
+
+
+class Tension(Node):
+    """Two claims that pull against each other, and why."""
+
+    rdf_class: ClassVar[str] = "Tension"
+    label_field: ClassVar[str] = "note"
+    a: NodeId
+    b: NodeId
+    kind: Annotated[
+        Literal["empirical", "theoretical", "institutional", "self-correction", "normative", "other"],
+        Lit("kind"),
+    ]
+    note: Annotated[Text, Lit("note")]
+    asserted_by: Annotated[Literal["source", "curator", "inferred"], Lit("assertedBy")] = "source"
+    rule: Annotated[str | None, Lit("rule")] = None
+    reason: Annotated[str | None, Lit("reason")] = None
+    citations: Citations
+
+    @model_validator(mode="after")
+    def _two_sides(self) -> Tension:
+        if self.a == self.b:
+            raise ValueError(f"tension '{self.id}' has the same claim '{self.a}' on both sides")
+        if self.asserted_by == "inferred" and not (self.rule and self.reason):
+            raise ValueError("an inferred tension needs a rule and a reason")
+        return self
+
+
+class Event(Node):
+    rdf_class: ClassVar[str] = "Event"
+    label_field: ClassVar[str] = "summary"
+    date: Annotated[dt.date, Lit("date")]
+    summary: Annotated[Text, Lit("summary")]
+    actors: Annotated[list[NodeId], Link("involves")] = []
+    about: Annotated[list[NodeId], Link("about")] = []
+    citations: Citations
+
+
+class Question(Node):
+    rdf_class: ClassVar[str] = "Question"
+    label_field: ClassVar[str] = "text"
+    text: Annotated[Text, Lit("text")]
+    about: Annotated[list[NodeId], Link("about")] = []
+    citations: Citations
+
+
+class Perspective(Record):
+    """A person's position within one document and how it evolved."""
+
+    rdf_class: ClassVar[str] = "Perspective"
+    person: NodeId
+    stance: Annotated[Text, Lit("stance")]
+    evolution: Annotated[str | None, Lit("evolution")] = None
+    citations: list[int] = []
+
+
+class RelationRecord(Record):
+    """An edge a document states between two nodes, with its citation numbers."""
+
+    subject: NodeId
+    relation: str
+    object: NodeId
+    level: Literal["none", "isolated", "substantive"] | None = None
+    note: str | None = None
+    claim: NodeId | None = None
+    asserted_by: Literal["source", "curator", "inferred"] = "source"
+    citations: Citations
+
+    @model_validator(mode="after")
+    def _known_relation(self) -> RelationRecord:
+        spec = RELATIONS.get(self.relation)
+        if spec is None:
+            raise ValueError(f"unknown relation '{self.relation}' (known: {', '.join(sorted(RELATIONS))})")
+        if spec.has_level != (self.level is not None):
+            need = "needs a level" if spec.has_level else "takes no level"
+            raise ValueError(f"relation '{self.relation}' {need}")
+        return self
+
+
+class Document(Node):
+    """A briefing or page with its own numbered source list, as one bundle in ``data/documents``."""
+
+    rdf_class: ClassVar[str] = "Document"
+    label_field: ClassVar[str] = "title"
+    title: Annotated[Text, Lit("title")]
+    kind: Annotated[Literal["briefing", "resource-card", "concept-page", "page"], Lit("kind")]
+    version: Annotated[str | None, Lit("version")] = None
+    updated: Annotated[dt.datetime | None, Lit("updated")] = None
+    summary: Annotated[str | None, Lit("summary")] = None
+    why_it_matters: Annotated[str | None, Lit("whyItMatters")] = None
+    about: Annotated[list[NodeId], Link("about")] = []
+    citations: dict[int, NodeId] = {}
+    claims: list[Claim] = []
+    tensions: list[Tension] = []
+    events: list[Event] = []
+    questions: list[Question] = []
+    perspectives: list[Perspective] = []
+    relations: list[RelationRecord] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _version_as_text(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("version"), int | float):
+            data = {**data, "version": str(data["version"])}
+        return data
+
+
+NODE_MODELS: dict[str, type[Node]] = {
+    m.rdf_class: m for m in (Person, Organization, Source, Concept, Claim, Tension, Event, Question, Document)
+}
+
+#: registry file stem under data/entities -> the model of its records
+ENTITY_FILES: dict[str, type[Node]] = {
+    "people": Person,
+    "organizations": Organization,
+    "sources": Source,
+    "concepts": Concept,
+}
+
+
+def model_for_id(node_id: str) -> type[Node]:
+    """The node model whose ids start like ``node_id``."""
+    return NODE_MODELS[ID_KINDS[node_id.split("/", 1)[0]]]
+
+
+def field_specs(model: type[Record]) -> dict[str, Lit | Link]:
+    """Field name -> its RDF mapping (fields without one are structural and handled by kg.rdf)."""
+    specs: dict[str, Lit | Link] = {}
+    for name, info in model.model_fields.items():
+        for meta in info.metadata:
+            if isinstance(meta, Lit | Link):
+                specs[name] = meta
+    return specs

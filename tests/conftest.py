@@ -1,0 +1,55 @@
+"""Shared fixtures: the bundled corpus, a small valid fixture corpus to break, and a CLI runner."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+import kg
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "seeds"
+
+#: a YAML alias bomb: 9 levels of 9 aliases, about 387 million values once expanded
+BILLION_LAUGHS_TEXT = "".join(
+    f"{name}: &{name} [{', '.join([f'*{prev}'] * 9) if prev else ', '.join(['lol'] * 9)}]\n"
+    for prev, name in zip([None, *"abcdefgh"], "abcdefghi", strict=True)
+)
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+def run_kg(*args: str, cwd: Path | None = None, input: str | None = None, timeout: float = 120) -> Result:
+    """Run the real ``kg`` command in a subprocess (so exit codes and stray tracebacks are what users see)."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    proc = subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True,
+                          cwd=cwd or ROOT, input=input, timeout=timeout, env=env)
+    return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture(scope="session")
+def graph() -> kg.KnowledgeGraph:
+    """The bundled corpus, loaded once."""
+    return kg.load(DATA)
+
+
+@pytest.fixture()
+def minimal(tmp_path: Path) -> Path:
+    """A private copy of the small valid fixture corpus, free to break."""
+    target = tmp_path / "data"
+    shutil.copytree(FIXTURES / "minimal", target)
+    return target
