@@ -102,7 +102,7 @@ def iter_edges(corpus: Corpus) -> Iterator[_Placed]:
     """Every edge the records state, each with the record and field it came from."""
     for node in corpus.iter_nodes("Person", "Organization", "Source", "Concept"):
         own = (SourceRef(node.id),) if isinstance(node, Source) else ()
-        yield from _link_edges(node, own, "curator", None)
+        yield from _link_edges(node, own, "curator", corpus.owner.get(node.id))
     for doc in corpus.documents.values():
         yield from _link_edges(doc, (), "source", doc.id)
         for number, source in sorted(doc.citations.items()):
@@ -323,7 +323,7 @@ def to_networkx(kg: KnowledgeGraph) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph()
     for node in kg.iter_nodes():
         attrs = node.model_dump(mode="json", exclude={"claims", "tensions", "events", "questions", "perspectives",
-                                                      "relations"}, exclude_none=True)
+                                                      "relations", "entities"}, exclude_none=True)
         attrs.pop("id")
         attrs.pop("label", None)
         document = kg.corpus.owner.get(node.id)

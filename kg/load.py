@@ -191,17 +191,42 @@ def _read_document(corpus: Corpus, path: Path, report: Report) -> None:
             paths[id(record)] = (key, index)
             if not isinstance(record, Node):
                 corpus.place(f"{expected}#{key}/{len(items[key]) - 1}", name, (key, index))
+    entities = data.get("entities") or {}
+    items_entities: dict[str, list[Any]] = {}
+    if not isinstance(entities, dict):
+        report.add("shape", "'entities' must be a mapping of people, organizations, sources, concepts",
+                   Location(name, doc.line(("entities",))))
+        entities = {}
+    for key, raw in entities.items():
+        model = ENTITY_FILES.get(key)
+        if model is None or not isinstance(raw, list):
+            report.add("shape", f"entities.{excerpt(key)}: expected a list under one of "
+                       f"{', '.join(ENTITY_FILES)}", Location(name, doc.line(("entities", key))))
+            continue
+        items_entities[key] = []
+        for index, item in enumerate(raw):
+            record = _validate(model, item, name, doc, ("entities", key, index), report)
+            if record is None:
+                if isinstance(item, dict) and isinstance(item.get("id"), str):
+                    corpus.broken_ids.add(item["id"])
+                continue
+            items_entities[key].append(record)
+            paths[id(record)] = ("entities", key, index)
     header = {k: v for k, v in data.items() if k not in DOCUMENT_LISTS}
+    header["entities"] = items_entities
     document = _validate(Document, {**header, **items}, name, doc, (), report)
     if not isinstance(document, Document):
         corpus.broken_ids.add(expected)
-        corpus.broken_ids.update(getattr(r, "id", "") for rs in items.values() for r in rs)
+        corpus.broken_ids.update(getattr(r, "id", "") for rs in (*items.values(), *items_entities.values())
+                                 for r in rs)
         return
     corpus.documents[document.id] = document
     _register(corpus, document, name, (), report, owner=None)
+    introduced = [n for key in ENTITY_FILES for n in getattr(document.entities, key)]
     for key in ("claims", "tensions", "events", "questions"):
-        for node in getattr(document, key):
-            _register(corpus, node, name, paths[id(node)], report, owner=document.id)
+        introduced += getattr(document, key)
+    for node in introduced:
+        _register(corpus, node, name, paths[id(node)], report, owner=document.id)
 
 
 def _register(corpus: Corpus, node: Node, file: str, path: tuple[Any, ...], report: Report,

@@ -25,6 +25,8 @@ __all__ = [
     "NodeId",
     "Record",
     "Node",
+    "Entity",
+    "Entities",
     "Credibility",
     "Person",
     "Organization",
@@ -152,7 +154,13 @@ class Credibility(Record):
     basis: Annotated[str | None, Lit("credibilityBasis")] = None
 
 
-class Person(Node):
+class Entity(Node):
+    """A registry node (person, organization, source, concept); ``proposed`` ones await a curator's review."""
+
+    status: Annotated[Literal["curated", "proposed"], Lit("status")] = "curated"
+
+
+class Person(Entity):
     rdf_class: ClassVar[str] = "Person"
     label_field: ClassVar[str] = "name"
     name: Annotated[Text, Lit("name")]
@@ -162,7 +170,7 @@ class Person(Node):
     affiliations: Annotated[list[NodeId], Link("affiliated_with")] = []
 
 
-class Organization(Node):
+class Organization(Entity):
     rdf_class: ClassVar[str] = "Organization"
     label_field: ClassVar[str] = "name"
     name: Annotated[Text, Lit("name")]
@@ -176,7 +184,7 @@ class Organization(Node):
     credibility: Credibility | None = None
 
 
-class Source(Node):
+class Source(Entity):
     rdf_class: ClassVar[str] = "Source"
     label_field: ClassVar[str] = "title"
     title: Annotated[Text, Lit("title")]
@@ -197,7 +205,7 @@ class Source(Node):
     notes: Annotated[list[str], Lit("note")] = []
 
 
-class Concept(Node):
+class Concept(Entity):
     rdf_class: ClassVar[str] = "Concept"
     label_field: ClassVar[str] = "label"
     label: Annotated[Text, Lit("prefLabel")]
@@ -314,6 +322,15 @@ class RelationRecord(Record):
         return self
 
 
+class Entities(Record):
+    """Entities a document bundle introduces itself (for example proposed by ``kg ingest``)."""
+
+    people: list[Person] = []
+    organizations: list[Organization] = []
+    sources: list[Source] = []
+    concepts: list[Concept] = []
+
+
 class Document(Node):
     """A briefing or page with its own numbered source list, as one bundle in ``data/documents``."""
 
@@ -333,6 +350,7 @@ class Document(Node):
     questions: list[Question] = []
     perspectives: list[Perspective] = []
     relations: list[RelationRecord] = []
+    entities: Entities = Entities()
 
     @model_validator(mode="before")
     @classmethod

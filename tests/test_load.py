@@ -1,0 +1,48 @@
+"""Reading data directories: registries, bundles, entities introduced by a bundle."""
+
+from __future__ import annotations
+
+from rdflib import Literal
+
+import kg
+from kg.ontology import check_shacl
+from kg.vocab import KG, graph_iri, iri
+
+DOC = "documents/briefing-reward-tampering.yaml"
+
+
+def test_bundle_may_introduce_proposed_entities(minimal):
+    path = minimal / DOC
+    path.write_text(path.read_text().replace("citations:\n  1: source/roe-post\n", """entities:
+  people:
+    - {id: person/new-author, name: New Author, status: proposed}
+  sources:
+    - {id: source/new-paper, title: A new paper, kind: paper, authors: [person/new-author], status: proposed}
+citations:
+  1: source/roe-post
+  3: source/new-paper
+""", 1).replace("    citations: [1]\n  - id: claim/tampering-far-off",
+                "    citations: [1, 3]\n  - id: claim/tampering-far-off"))
+    graph = kg.load(minimal)
+    assert graph.nodes["person/new-author"].status == "proposed"
+    assert graph.nodes["source/roe-post"].status == "curated"
+    assert graph.document_of("source/new-paper").id == "doc/briefing-reward-tampering"
+    named = graph.rdf.graph(graph_iri("doc/briefing-reward-tampering"))
+    assert (iri("source/new-paper"), KG.status, Literal("proposed")) in named
+    assert (iri("person/new-author"), KG.authored, iri("source/new-paper")) in named
+    assert check_shacl(graph) == []
+    assert graph.nx.nodes["person/new-author"]["status"] == "proposed"
+
+
+def test_bad_introduced_entity_is_located(minimal):
+    path = minimal / DOC
+    path.write_text("entities:\n  people:\n    - {id: person/x}\n  widgets: []\n" + path.read_text())
+    messages = [str(i) for i in kg.validate(minimal, shacl=False).errors]
+    assert any(m.endswith("briefing-reward-tampering.yaml:3: Person name: required field is missing")
+               for m in messages), messages
+    assert any(":4: entities.widgets: expected a list under one of" in m for m in messages), messages
+
+
+def test_empty_data_dir_is_reported(tmp_path):
+    report = kg.validate(tmp_path, shacl=False)
+    assert [i.code for i in report.errors] == ["empty"]
