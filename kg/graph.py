@@ -152,14 +152,16 @@ def check_corpus(corpus: Corpus, report: Report) -> list[Edge]:
 def _check_edge(corpus: Corpus, placed: _Placed, report: Report) -> bool:
     edge, where = placed.edge, corpus.locate(placed.record, placed.field)
     spec = RELATIONS[edge.relation]
+    stated = "#" in placed.record  # a relation record, whose fields are named subject and object
     ok = True
     for role, node_id in (("subject", edge.subject), ("object", edge.object)):
         if node_id in corpus.nodes:
             continue
         ok = False
         if not corpus.is_broken(node_id):
-            field_name = placed.field if not placed.record.count("#") else role
-            report.add("dangling", f"{field_name}: unknown id '{node_id}'{_did_you_mean(node_id, corpus)}", where)
+            field_name = role if stated else placed.field
+            report.add("dangling", f"{field_name}: unknown id '{node_id}'{_did_you_mean(node_id, corpus)}",
+                       corpus.locate(placed.record, field_name))
     if not ok:
         return False
     s_type, o_type = corpus.nodes[edge.subject].rdf_class, corpus.nodes[edge.object].rdf_class
