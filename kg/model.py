@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from kg.vocab import ID_KINDS, is_node_id
 
@@ -23,6 +23,7 @@ __all__ = [
     "LEVELS",
     "ASSERTED_BY",
     "NodeId",
+    "LineSpan",
     "Record",
     "Node",
     "Entity",
@@ -116,6 +117,9 @@ def _check_id(value: str) -> str:
 
 
 NodeId = Annotated[str, AfterValidator(_check_id)]
+#: where an ingested record came from in its document: a 1-based line ``"12"`` or span ``"12-15"``
+LineSpan = Annotated[str, BeforeValidator(lambda v: str(v) if type(v) is int else v),
+                     Field(pattern=r"^[1-9][0-9]*(-[1-9][0-9]*)?$")]
 Text = Annotated[str, Field(min_length=1)]
 Citations = Annotated[list[int], Field(min_length=1)]
 
@@ -132,6 +136,7 @@ class Node(Record):
     rdf_class: ClassVar[str] = ""
     label_field: ClassVar[str] = ""
     id: NodeId
+    lines: Annotated[LineSpan | None, Lit("lines")] = None
 
     @property
     def caption(self) -> str:
@@ -297,6 +302,7 @@ class Perspective(Record):
     stance: Annotated[Text, Lit("stance")]
     evolution: Annotated[str | None, Lit("evolution")] = None
     citations: list[int] = []
+    lines: Annotated[LineSpan | None, Lit("lines")] = None
 
 
 class RelationRecord(Record):
@@ -310,6 +316,7 @@ class RelationRecord(Record):
     claim: NodeId | None = None
     asserted_by: Literal["source", "curator", "inferred"] = "source"
     citations: Citations
+    lines: LineSpan | None = None  # kept in the bundle only: the edge's statement node carries the document
 
     @model_validator(mode="after")
     def _known_relation(self) -> RelationRecord:
@@ -340,6 +347,7 @@ class Document(Node):
     kind: Annotated[Literal["briefing", "resource-card", "concept-page", "page"], Lit("kind")]
     version: Annotated[str | None, Lit("version")] = None
     updated: Annotated[dt.datetime | None, Lit("updated")] = None
+    origin: Annotated[str | None, Lit("origin")] = None
     summary: Annotated[str | None, Lit("summary")] = None
     why_it_matters: Annotated[str | None, Lit("whyItMatters")] = None
     about: Annotated[list[NodeId], Link("about")] = []
