@@ -10,6 +10,7 @@ from kg.build import DEFAULT_DATA_DIR, load, validate
 from kg.errors import DataError, ExportError, IngestError, KgError, QueryError, UsageError
 from kg.export import export
 from kg.graph import Edge, KnowledgeGraph, SourceRef
+from kg.ingest import Bundle, ingest, ingest_text
 from kg.ontology import check_alignment
 from kg.report import Issue, Location, Report
 
@@ -18,6 +19,9 @@ __all__ = [
     "load",
     "validate",
     "export",
+    "ingest",
+    "ingest_text",
+    "Bundle",
     "check_alignment",
     "KnowledgeGraph",
     "Edge",
