@@ -18,7 +18,7 @@ from pathlib import Path
 
 from kg.errors import IngestError, UsageError
 from kg.graph import KnowledgeGraph
-from kg.ingest._text import Text, read_text, slugify
+from kg.ingest._text import Text, has_words, read_text, slugify
 from kg.ingest.bundle import Bundle
 from kg.ingest.draft import Draft
 from kg.ingest.linking import Index, link
@@ -54,8 +54,8 @@ def ingest_text(text: str, *, name: str = "<text>", origin: str | None = None, f
     """Turn a document given as text into a :class:`Bundle` (see :func:`ingest`); ``name`` is used in
     messages and ``origin`` is recorded as where the bundle came from."""
     document = Text(text, name)
-    if not any(line.text.strip() for line in document.lines):
-        raise IngestError(f"{name}: the document is empty")
+    if not any(has_words(line.text) for line in document.lines):
+        raise IngestError(f"{name}: the document is empty (no words in it)")
     fmt = detect(document) if format == "auto" else canonical(format)
     draft = get(fmt).parse(document)
     draft.format, draft.origin = fmt, origin

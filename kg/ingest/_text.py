@@ -99,17 +99,20 @@ class Section:
         """Runs of non-blank lines, each joined into one text."""
         return list(_paragraphs(self.lines))
 
-    def items(self) -> list[Item]:
-        """List items: a bullet line starts an item and unbulleted lines continue it; without any bullet,
-        every non-blank line is an item. Bullets are stripped."""
-        bulleted = any(_BULLET.match(line.text) for line in self.lines)
+    def items(self, starts: re.Pattern[str] | None = None) -> list[Item]:
+        """List items: a bullet line (or one matching ``starts``) begins an item and other lines continue it;
+        without any bullet, every non-blank line is an item. Bullets are stripped."""
+        def begins(text: str) -> bool:
+            return bool(_BULLET.match(text) or (starts and starts.match(text.strip())))
+
+        bulleted = any(begins(line.text) for line in self.lines)
         items: list[tuple[list[str], int, int]] = []
         for line in self.lines:
             if not line.text.strip():
                 if not bulleted and items:
                     items.append(([], 0, 0))  # a blank line ends an unbulleted item
                 continue
-            if not bulleted or _BULLET.match(line.text) or not items or not items[-1][0]:
+            if not bulleted or begins(line.text) or not items or not items[-1][0]:
                 items.append(([strip_bullet(line.text)], line.number, line.number))
             else:
                 parts, start, _ = items[-1]
@@ -135,6 +138,13 @@ class Text:
     def warn(self, line: int, message: str) -> None:
         """Record a warning at ``line`` (reported with the file name)."""
         self.warnings.append(Issue("ingest", message, Location(self.name, line), severity="warning"))
+
+    def title(self, line: Line, what: str) -> str:
+        """The cleaned title on ``line`` (``#`` marks and bullets dropped); IngestError when it has no words."""
+        title = clean(strip_bullet(line.text.strip().lstrip("#")))
+        if not has_words(title):
+            raise self.error(line.number, f"the {what}'s title line has no words")
+        return title
 
     def error(self, line: int, message: str) -> IngestError:
         """An IngestError naming the file and line."""
@@ -208,8 +218,8 @@ def clean(text: str) -> str:
 
 
 def has_words(text: str) -> bool:
-    """True when ``text`` holds at least one letter (so it is worth a record)."""
-    return any(c.isalpha() for c in text)
+    """True when ``text`` holds at least one letter or digit (so it is worth a record)."""
+    return any(c.isalnum() for c in text)
 
 
 def pop_citations(text: str) -> tuple[str, list[int]]:

@@ -97,7 +97,7 @@ def parse(text: Text) -> Draft:
     if not header:
         first = min((s.heading.number for s in sections.values()), default=1)
         raise text.error(first, "the briefing has no title line before its first section")
-    draft = Draft("briefing", "briefing", _title(header[0].text), (1, text.last_line))
+    draft = Draft("briefing", "briefing", _title(text.title(header[0], "briefing")), (1, text.last_line))
     for line in header[1:]:
         version = _VERSION.match(line.text.strip())
         if version and draft.version is None:
@@ -131,7 +131,7 @@ def parse(text: Text) -> Draft:
 
 def _title(line: str) -> str:
     """The title without a trailing ``· history``-like tag of at most three words."""
-    title = clean(strip_bullet(line.lstrip("#")))
+    title = line
     parts = re.split(r"\s+[·|]\s+", title)
     if len(parts) > 1 and len(parts[-1].split()) <= 3:
         title = " · ".join(parts[:-1])
@@ -155,7 +155,7 @@ def _cited(text: Text, item: Item, defined: list[int], what: str) -> tuple[str |
 
 
 def _sources(text: Text, section: Section | None, draft: Draft) -> None:
-    for item in _items(section):
+    for item in section.items(starts=_SOURCE) if section else []:
         match = _SOURCE.match(item.text)
         if not match:
             text.warn(item.span[0], f"source entry does not start with its number such as [1] "

@@ -54,7 +54,7 @@ def parse(text: Text) -> Draft:
     if not header:
         raise text.error(1, "the concept page has no title line before its first section")
     title_line = header[0]
-    label = clean(title_line.text.lstrip("#"))
+    label = text.title(title_line, "concept page")
     lines = [line for line in header if line.number > title_line.number]
     definition = clean(" ".join(line.text for line in lines))
     draft = Draft("concept", "concept-page", label, (1, text.last_line))

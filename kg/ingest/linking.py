@@ -264,6 +264,7 @@ def link(draft: Draft, index: Index, taken: set[str], text: Text) -> None:
     linker = _Linker(draft, index, taken, text)
     for mention in draft.mentions:
         linker.resolve(mention)
+    _merge_repeated_sources(draft, text)
     for claim in draft.claims:
         claim.id = linker.mint("claim", slugify(claim.text))
     for claim in draft.claims:
@@ -281,6 +282,27 @@ def link(draft: Draft, index: Index, taken: set[str], text: Text) -> None:
     for mention in [m for node_id, _ in index.scan(draft.title) if (m := _known(index, node_id, draft.span))]:
         draft.about.append(mention)
     _relate_named_concepts(draft, index)
+
+
+def _merge_repeated_sources(draft: Draft, text: Text) -> None:
+    """A source listed under two numbers is kept under the first; citations of the second count as the first
+    (a document cites each source once)."""
+    first: dict[str, int] = {}
+    renumber: dict[int, int] = {}
+    for entry in list(draft.sources):
+        if entry.source.id in first:
+            renumber[entry.number] = first[entry.source.id]
+            draft.sources.remove(entry)
+            text.warn(entry.span[0], f"source [{entry.number}] is the same as [{first[entry.source.id]}] "
+                      f"({entry.source.id}); its citations count as [{first[entry.source.id]}]")
+        else:
+            first[entry.source.id] = entry.number
+    if not renumber:
+        return
+    items: list[Any] = [*draft.claims, *draft.tensions, *draft.events, *draft.questions, *draft.perspectives,
+                        *draft.relations]
+    for item in items:
+        item.citations = list(dict.fromkeys(renumber.get(n, n) for n in item.citations))
 
 
 def _known(index: Index, node_id: str, span: tuple[int, int]) -> Mention:

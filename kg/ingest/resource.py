@@ -77,42 +77,50 @@ def parse(text: Text) -> Draft:
     if not header:
         raise text.error(1, "the resource card has no title line before its first section")
     title_line = header[0]
-    title = clean(title_line.text.lstrip("#"))
+    title = text.title(title_line, "resource card")
     draft = Draft("resource", "resource-card", title, (1, text.last_line))
     fields: dict[str, tuple[str, int]] = {}
     kind_word: tuple[str, int] | None = None
-    authors: list[str] = []
+    authors: list[tuple[str, int]] = []
+    blurb: list[Line] = []
     for line in header[1:]:
         if _field(line, fields):
             continue
         match = _KIND_AUTHORS.match(line.text.strip())
         if match:
             kind_word = (match.group(1).strip(), line.number) if match.group(1).strip() else kind_word
-            authors += _names(match.group(2))
+            authors += [(name, line.number) for name in _names(match.group(2))]
         elif line.text.strip().casefold() in KINDS:
             kind_word = (line.text.strip(), line.number)
+        else:
+            blurb.append(line)
     for name in ("credibility", "summary", "key_points", "cited_by"):
         if name not in sections:
             label = {"key_points": "Key Points", "cited_by": "Cited by"}.get(name, name.capitalize())
             text.warn(1, f"no '{label}' section (a line '{label}' on its own starts it)")
-    credibility, venue, description = _credibility(text, sections.get("credibility"), fields)
+    credibility, description = _credibility(text, sections.get("credibility"), fields)
+    described_at = sections["credibility"].span if description else (1, 1)
+    if not description and blurb:
+        description, described_at = clean(" ".join(b.text for b in blurb)), (blurb[0].number, blurb[-1].number)
     for name in ("metadata", "summary", "key_points"):
         for line in sections[name].lines if name in sections else []:
             _field(line, fields)
-    authors += _names(fields.pop("authors", fields.pop("author", ("", 0)))[0])
-    venue = venue or fields.get("venue", fields.get("published in", fields.get("publication", ("", 0))))[0] or None
+    listed = fields.pop("authors", None) or fields.pop("author", None)
+    authors += [(name, listed[1]) for name in _names(listed[0])] if listed else []
+    venue_field = fields.get("venue") or fields.get("published in") or fields.get("publication")
+    venue = venue_field[0] if venue_field else None
     summary = " ".join(p.text for p in sections["summary"].paragraphs()) if "summary" in sections else ""
     kind = _kind(text, kind_word, fields)
     url = fields.get("url", fields.get("link", ("", 0)))[0] or _preview_url(sections.get("preview"), title)
     stable = _STABLE_ID.search("\n".join(line.text for line in text.lines))
     published = parse_date(fields["published"][0]) if "published" in fields else None
     span = (title_line.number, title_line.number)
-    venue_mention = draft.mention("org", venue, span, kind="venue") if venue else None
+    venue_mention = draft.mention("org", venue, (venue_field[1],) * 2, kind="venue") if venue_field else None
     source = draft.mention("source", title, span, kind=kind, url=url, published=published,
                            stable_id=stable.group(1) if stable else None, credibility=credibility,
                            summary=summary or None)
     source.venue = venue_mention
-    source.authors = [draft.mention("person", name, span) for name in authors]
+    source.authors = [draft.mention("person", name, (line, line)) for name, line in authors]
     draft.source, draft.description, draft.summary = source, description, description or summary or None
     draft.about.append(source)
     draft.sources.append(SourceEntry(1, source, title, venue, published, url, span))
@@ -125,7 +133,7 @@ def parse(text: Text) -> Draft:
         draft.claims.append(claim)
         draft.key_points.append(claim)
         draft.named.append((item.text, item.span))
-    for prose, where in [*([(description, sections["credibility"].span)] if description else []), *draft.named]:
+    for prose, where in [*([(description, described_at)] if description else []), *draft.named]:
         draft.define_terms(prose, where)
     _cited_by(text, sections.get("cited_by"), draft, source)
     return draft
@@ -156,11 +164,12 @@ def _kind(text: Text, kind_word: tuple[str, int] | None, fields: dict[str, tuple
 
 
 def _credibility(text: Text, section: Section | None, fields: dict[str, tuple[str, int]],
-                 ) -> tuple[Credibility | None, str | None, str | None]:
-    """The credibility rating, the venue it is inherited from, and the card's description paragraph(s)."""
+                 ) -> tuple[Credibility | None, str | None]:
+    """The credibility rating and the card's description paragraph(s); a venue the rating is inherited from
+    goes into ``fields``."""
     if section is None:
-        return None, None, None
-    label = basis = venue = None
+        return None, None
+    label = basis = None
     rest: list[str] = []
     for line in section.lines:
         body = line.text.strip()
@@ -170,6 +179,7 @@ def _credibility(text: Text, section: Section | None, fields: dict[str, tuple[st
         if inherited:
             venue = clean(inherited.group(2)).rstrip(".")
             basis = f"{inherited.group(1).lower()}: {venue}"  # the inherited venue wins over an explanation
+            fields.setdefault("venue", (venue, line.number))
         elif label is None:
             head, _, explanation = body.partition(".")
             label = clean(head) if len(head.split()) <= 6 else None
@@ -185,8 +195,8 @@ def _credibility(text: Text, section: Section | None, fields: dict[str, tuple[st
                   f"(known: {', '.join(sorted(TIERS))})")
     if label is None and basis is None:
         text.warn(section.heading.number, "the Credibility section gives no rating such as 'Good quality.'")
-        return None, venue, clean(" ".join(rest)) or None
-    return Credibility(tier=tier, label=label, basis=basis), venue, clean(" ".join(rest)) or None
+        return None, clean(" ".join(rest)) or None
+    return Credibility(tier=tier, label=label, basis=basis), clean(" ".join(rest)) or None
 
 
 def _preview_url(section: Section | None, title: str) -> str | None:
