@@ -29,7 +29,7 @@ def seed(name: str) -> Any:
 
 
 def own(name: str) -> Any:
-    return pytest.param(OWN / name, id=f"own:{name.split('-')[0]}")
+    return pytest.param(OWN / name, id=f"own:{name.removesuffix('.txt')}")
 
 
 def validate_in(folder: Path, bundle: kg.Bundle, registry: Path | None = None) -> kg.Report:
@@ -72,10 +72,23 @@ BRIEFINGS = {
         "tensions": [[1, 3], [2, 1], [5, 2, 4]],
         "tension_kinds": ["institutional", "empirical", "empirical"],
     },
+    "briefing-reward-overoptimization.txt": {
+        "title": "Reward Model Overoptimization: Where the Debate Stands",
+        "version": "1.2", "updated": "2024-11-03T00:00:00Z",
+        "sources": [(1, "Scaling laws for reward model overoptimization, revisited", "Example Journal", "2024-10-02"),
+                    (2, "Ensembles against overoptimization", "Poe Lab Blog", "2024-10-20"),
+                    (3, "Reward models in production", "Industry Report", "2024-11-01")],
+        "events": [("2024-10-02", [1]), ("2024-10-20", [2])],
+        "questions": [[1], [2, 3]],
+        "perspectives": ["Jane Roe", "Sam Poe"],
+        "tensions": [[1, 2], [1, 2, 3]],
+        "tension_kinds": ["theoretical", "empirical"],
+    },
 }
 
 
-@pytest.mark.parametrize("path", [seed("briefing-mallen-behavioral-selection.txt"), own("briefing-sandbagging.txt")])
+@pytest.mark.parametrize("path", [seed("briefing-mallen-behavioral-selection.txt"), own("briefing-sandbagging.txt"),
+                                  own("briefing-reward-overoptimization.txt")])
 def test_briefing_fields(path: Path, tmp_path: Path) -> None:
     expected = BRIEFINGS[path.name]
     bundle = kg.ingest(path)
@@ -90,7 +103,7 @@ def test_briefing_fields(path: Path, tmp_path: Path) -> None:
     assert [q["citations"] for q in view["questions"]] == expected["questions"]
     assert all(q["text"].endswith("?") for q in view["questions"])
     assert [p["person"] for p in view["perspectives"]] == expected["perspectives"]
-    assert all(p["stance"] for p in view["perspectives"]) and view["perspectives"][0]["evolution"]
+    assert all(p["stance"] for p in view["perspectives"]) and any(p["evolution"] for p in view["perspectives"])
     assert [t["citations"] for t in view["tensions"]] == expected["tensions"]
     assert [t["kind"] for t in view["tensions"]] == expected["tension_kinds"]
     claims = {c["id"]: c for c in view["claims"]}
@@ -191,10 +204,19 @@ CONCEPTS = {
                     ("Deliberate errors", "broader"), ("Effort throttling", "broader"),
                     ("Capability elicitation", "related_to")},
     },
+    "concept-specification-gaming.txt": {
+        "label": "Specification Gaming", "definition": "Specification gaming is a model satisfying",
+        "examples": [None, "Reported"],
+        "mitigations": ["Reward modeling", "Adversarial testing of environments"],
+        "related": {("Goal misgeneralization", "related_to"), ("Reward tampering", "broader"),
+                    ("Environment exploits", "broader"), ("Metric gaming", "broader"),
+                    ("Reward hacking", "related_to")},
+    },
 }
 
 
-@pytest.mark.parametrize("path", [seed("concept-misaligned-model-behaviors.txt"), own("concept-sandbagging.txt")])
+@pytest.mark.parametrize("path", [seed("concept-misaligned-model-behaviors.txt"), own("concept-sandbagging.txt"),
+                                  own("concept-specification-gaming.txt")])
 def test_concept_page_fields(path: Path, tmp_path: Path) -> None:
     expected = CONCEPTS[path.name]
     bundle = kg.ingest(path)
@@ -219,7 +241,8 @@ def test_concept_page_fields(path: Path, tmp_path: Path) -> None:
 
 ALL = [seed("briefing-mallen-behavioral-selection.txt"), seed("resource-model-organisms.txt"),
        seed("concept-misaligned-model-behaviors.txt"), own("briefing-sandbagging.txt"),
-       own("resource-password-locked.txt"), own("concept-sandbagging.txt")]
+       own("briefing-reward-overoptimization.txt"), own("resource-password-locked.txt"),
+       own("concept-sandbagging.txt"), own("concept-specification-gaming.txt")]
 FORMAT_FIELDS = {"briefing": {}, "resource": {"source": {"title", "kind", "url", "stable_id", "credibility"},
                                               "key_points": set(), "cited_by": set()},
                  "concept": {"concept": {"label", "definition"}, "examples": set(), "mitigations": set(),
@@ -276,6 +299,27 @@ def test_every_record_says_which_lines_it_came_from(path: Path) -> None:
         span(relation)
     for entity in bundle.proposed:
         assert " ".join(_words(entity.caption)[:3]) in span(entity), entity
+
+
+def test_provenance_reaches_the_rdf_view(tmp_path: Path) -> None:
+    from rdflib import Literal
+
+    from kg.vocab import KG, iri
+
+    bundle = kg.ingest(OWN / "briefing-sandbagging.txt")
+    validate_in(tmp_path / "data", bundle)
+    rdf = kg.load(tmp_path / "data").rdf
+    claim, person = bundle.document.claims[0], bundle.document.entities.people[0]
+    assert (iri(claim.id), KG.lines, Literal(claim.lines)) in rdf
+    assert (iri(person.id), KG.lines, Literal(person.lines)) in rdf
+    assert (iri(bundle.id), KG.origin, Literal("briefing-sandbagging.txt")) in rdf
+
+
+def test_windows_line_endings_and_a_byte_order_mark_read_the_same(tmp_path: Path) -> None:
+    text = (OWN / "briefing-sandbagging.txt").read_text(encoding="utf-8")
+    path = tmp_path / "briefing-sandbagging.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    assert kg.ingest(path).to_yaml() == kg.ingest(OWN / "briefing-sandbagging.txt").to_yaml()
 
 
 # --- entity linking -------------------------------------------------------------------------------------------

@@ -51,6 +51,9 @@ def run(args: argparse.Namespace) -> int:
         return 0
     payload = bundle.to_yaml().encode("utf-8")
     target = args.output
+    if bundle.existing and args.output not in (None, "-"):
+        print(f"kg: note: {bundle.existing_file or args.data} already holds this document ({bundle.existing}); "
+              f"writing {args.output} as asked", file=sys.stderr)
     if bundle.existing and args.output is None:
         held = bundle.existing_file
         if not args.force:

@@ -13,7 +13,6 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from kg._util import excerpt
 from kg.errors import IngestError
 from kg.report import Issue, Location
 
@@ -36,7 +35,6 @@ __all__ = [
     "leading_date",
     "slugify",
     "sentence_case",
-    "quote",
     "span_text",
     "headings",
     "check_citations",
@@ -139,9 +137,25 @@ class Text:
         """Record a warning at ``line`` (reported with the file name)."""
         self.warnings.append(Issue("ingest", message, Location(self.name, line), severity="warning"))
 
+    def head(self, headings: dict[str, re.Pattern[str]], what: str) -> tuple[list[Line], dict[str, Section]]:
+        """The non-blank lines before the first heading (the first one is the title) and the sections;
+        IngestError when there is no title line."""
+        preamble, sections = self.sections(headings)
+        header = [line for line in preamble if line.text.strip()]
+        if not header:
+            first = min((s.heading.number for s in sections.values()), default=1)
+            raise self.error(first, f"the {what} has no title line before its first section")
+        return header, sections
+
+    def expect(self, sections: dict[str, Section], labels: dict[str, str]) -> None:
+        """Warn about each expected section (name -> heading) the document lacks."""
+        for name, label in labels.items():
+            if name not in sections:
+                self.warn(1, f"no '{label}' section (a line '{label}' on its own starts it)")
+
     def title(self, line: Line, what: str) -> str:
         """The cleaned title on ``line`` (``#`` marks and bullets dropped); IngestError when it has no words."""
-        title = clean(strip_bullet(line.text.strip().lstrip("#")))
+        title = clean(strip_bullet(line.text.strip().lstrip("#").strip().strip("*_")))
         if not has_words(title):
             raise self.error(line.number, f"the {what}'s title line has no words")
         return title
@@ -174,7 +188,7 @@ class Text:
 
 
 def _heading(text: str, headings: dict[str, re.Pattern[str]]) -> tuple[str | None, re.Match[str] | None]:
-    key = " ".join(text.strip().lstrip("#").strip().rstrip(":").split()).casefold()
+    key = " ".join(text.strip().lstrip("#").strip().strip("*_").strip().rstrip(":").split()).casefold()
     if not key or len(key) > 60:
         return None, None
     for name, pattern in headings.items():
@@ -369,11 +383,6 @@ def sentence_case(text: str) -> str:
         return text
     text = text[0].upper() + text[1:]
     return text if text[-1] in ".!?\"'”’)" else text + "."
-
-
-def quote(value: object) -> str:
-    """A short quoted excerpt for messages."""
-    return f"'{excerpt(value)}'"
 
 
 def span_text(span: Span) -> str:

@@ -58,6 +58,8 @@ _LABELS = {"what": "What", "why": "Why it matters", "questions": "Open questions
 _SOURCE = re.compile(r"^\[\s*(\d{1,6})\s*\]\s*(.*)$")
 _URL = re.compile(r"<?(https?://[^\s<>()]+)>?")
 _TRAILING_PARENS = re.compile(r"\(([^()]*)\)\s*\.?\s*$")
+_TRAILING_DATE = re.compile(r"(?:\s*[,;—–-])?\s+(\d{4}-\d{1,2}-\d{1,2}|[A-Za-z]{3,9}\.? \d{1,2},? \d{4}|"
+                            r"\d{1,2} [A-Za-z]{3,9} \d{4})\.?\s*$")
 _VERSION = re.compile(r"^(?:version|v)\s*[:.]?\s*([0-9][\w.-]*)", re.IGNORECASE)
 _EVOLUTION = re.compile(r"^evolution\s*[:—–-]\s*(.*)$", re.IGNORECASE)
 _NAMED_STANCE = re.compile(r"^([^:]{2,60}):\s+(\S.*)$")
@@ -92,21 +94,15 @@ def detect(text: Text) -> float:
 
 def parse(text: Text) -> Draft:
     """The draft of a briefing."""
-    preamble, sections = text.sections(HEADINGS)
-    header = [line for line in preamble if line.text.strip()]
-    if not header:
-        first = min((s.heading.number for s in sections.values()), default=1)
-        raise text.error(first, "the briefing has no title line before its first section")
+    header, sections = text.head(HEADINGS, "briefing")
     draft = Draft("briefing", "briefing", _title(text.title(header[0], "briefing")), (1, text.last_line))
     for line in header[1:]:
         version = _VERSION.match(line.text.strip())
         if version and draft.version is None:
             draft.version = version.group(1)
-        elif draft.updated is None and (when := parse_datetime(line.text)) is not None:
+        if draft.updated is None and (when := parse_datetime(line.text)) is not None:
             draft.updated = when
-    for name, label in _LABELS.items():
-        if name not in sections:
-            text.warn(1, f"no '{label}' section (a line '{label}' on its own starts it)")
+    text.expect(sections, _LABELS)
     _sources(text, sections.get("sources"), draft)
     defined = [s.number for s in draft.sources]
     for name in ("what", "why", "narrative"):
@@ -174,6 +170,8 @@ def _sources(text: Text, section: Section | None, draft: Draft) -> None:
         parens = _TRAILING_PARENS.search(rest)
         if parens and (date := parse_date(parens.group(1))) is not None:
             rest = rest[:parens.start()].strip()
+        elif (trailing := _TRAILING_DATE.search(rest)) and (date := parse_date(trailing.group(1))) is not None:
+            rest = rest[:trailing.start()].strip()
         title, venue = _title_and_venue(rest)
         if not has_words(title):
             text.warn(item.span[0], f"source [{number}] has no title; ignored")

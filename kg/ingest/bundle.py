@@ -158,6 +158,7 @@ class Bundle:
     warnings: list[Issue] = field(default_factory=list)
     existing: str | None = None
     existing_file: Path | None = None
+    document: Document = field(init=False)
 
     def __post_init__(self) -> None:
         self.document = build_document(self.draft)

@@ -49,18 +49,13 @@ def detect(text: Text) -> float:
 
 def parse(text: Text) -> Draft:
     """The draft of a concept page."""
-    preamble, sections = text.sections(HEADINGS)
-    header = [line for line in preamble if line.text.strip()]
-    if not header:
-        raise text.error(1, "the concept page has no title line before its first section")
+    header, sections = text.head(HEADINGS, "concept page")
     title_line = header[0]
     label = text.title(title_line, "concept page")
     lines = [line for line in header if line.number > title_line.number]
     definition = clean(" ".join(line.text for line in lines))
     draft = Draft("concept", "concept-page", label, (1, text.last_line))
-    for name in ("details", "examples", "mitigations"):
-        if name not in sections:
-            text.warn(1, f"no '{name.capitalize()}' section (a line '{name.capitalize()}' on its own starts it)")
+    text.expect(sections, {"details": "Details", "examples": "Examples", "mitigations": "Mitigations"})
     if not has_words(definition):
         text.warn(title_line.number, "no definition: the paragraph after the concept's name is empty")
     span = (title_line.number, title_line.number)
@@ -119,7 +114,8 @@ def _relate(draft: Draft, subject: Mention, relation: str, concept: Mention, spa
 def _named(draft: Draft, sentence: str, span: Span, concept: Mention) -> None:
     """Concepts a sentence introduces: a glossed enumeration after a colon, ``(see X)``, ``unlike X,``."""
     if ":" in sentence:
-        parts = split_top_level(sentence.split(":", 1)[1].strip().rstrip("."), ",;")
+        tail = re.sub(r"\)\s*,?\s+(?:and|or)\s+", "), ", sentence.split(":", 1)[1].strip().rstrip("."))
+        parts = split_top_level(tail, ",;")
         glossed = [m for part in parts if (m := _GLOSSED.match(part))]
         if len(glossed) >= 2 and len(glossed) == len(parts):
             kind = "failure-mode" if re.search(r"\bfail", sentence, re.IGNORECASE) else "other"

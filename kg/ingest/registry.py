@@ -13,7 +13,7 @@ from kg.errors import IngestError, UsageError
 from kg.ingest._text import Text
 from kg.ingest.draft import Draft
 
-__all__ = ["Parser", "register", "get", "formats", "canonical", "detect"]
+__all__ = ["Parser", "register", "get", "formats", "canonical", "detect", "MIN_SCORE"]
 
 
 class Parser(Protocol):

@@ -72,10 +72,7 @@ def detect(text: Text) -> float:
 
 def parse(text: Text) -> Draft:
     """The draft of a resource card."""
-    preamble, sections = text.sections(HEADINGS)
-    header = [line for line in preamble if line.text.strip()]
-    if not header:
-        raise text.error(1, "the resource card has no title line before its first section")
+    header, sections = text.head(HEADINGS, "resource card")
     title_line = header[0]
     title = text.title(title_line, "resource card")
     draft = Draft("resource", "resource-card", title, (1, text.last_line))
@@ -94,10 +91,8 @@ def parse(text: Text) -> Draft:
             kind_word = (line.text.strip(), line.number)
         else:
             blurb.append(line)
-    for name in ("credibility", "summary", "key_points", "cited_by"):
-        if name not in sections:
-            label = {"key_points": "Key Points", "cited_by": "Cited by"}.get(name, name.capitalize())
-            text.warn(1, f"no '{label}' section (a line '{label}' on its own starts it)")
+    text.expect(sections, {"credibility": "Credibility", "summary": "Summary", "key_points": "Key Points",
+                           "cited_by": "Cited by"})
     credibility, description = _credibility(text, sections.get("credibility"), fields)
     described_at = sections["credibility"].span if description else (1, 1)
     if not description and blurb:
