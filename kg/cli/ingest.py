@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         if doc_id is None:
             print(f"kg: warning: '{Path(args.output).name}' is not a slug file name, so the bundle keeps its own "
                   "id and will not load from that file name", file=sys.stderr)
-    bundle = ingest(args.file, format=args.format, data=args.data, id=doc_id)
+    bundle = ingest(args.file, format=args.format, data=args.data, doc_id=doc_id)
     for warning in bundle.warnings:
         print(warning, file=sys.stderr)
     if args.strict and bundle.warnings:

@@ -21,9 +21,10 @@ from kg.graph import KnowledgeGraph
 from kg.ingest._text import Text, has_words, read_text, slugify
 from kg.ingest.bundle import Bundle
 from kg.ingest.draft import Draft
-from kg.ingest.linking import Index, link
+from kg.ingest.linking import Index, fresh_id, link
 from kg.ingest.registry import canonical, detect, formats, get, register
 from kg.load import YAML_SUFFIXES
+from kg.vocab import is_node_id
 
 __all__ = ["ingest", "ingest_text", "Bundle", "formats", "register", "detect_format"]
 
@@ -31,12 +32,12 @@ _DOC_PREFIX = {"briefing": "briefing", "resource-card": "resource", "concept-pag
 
 
 def ingest(path: str | os.PathLike[str], *, format: str = "auto",
-           data: str | os.PathLike[str] | KnowledgeGraph | None = None, id: str | None = None) -> Bundle:
+           data: str | os.PathLike[str] | KnowledgeGraph | None = None, doc_id: str | None = None) -> Bundle:
     """Read the document at ``path`` and turn it into a :class:`Bundle`.
 
     ``format`` is ``auto`` or a registered format (``briefing``, ``resource``, ``concept``); ``data`` is the
     data directory (or a loaded graph) whose entities names are linked to, and where an existing bundle of the
-    same document is looked for; ``id`` forces the document id (``doc/<slug>``).
+    same document is looked for; ``doc_id`` forces the document id (``doc/<slug>``).
     """
     source = Path(path)
     try:
@@ -46,11 +47,11 @@ def ingest(path: str | os.PathLike[str], *, format: str = "auto",
     except OSError as err:
         raise IngestError(f"cannot read {source}: {err.strerror or err}") from None
     return ingest_text(read_text(raw, str(source)), name=str(source), origin=source.name, format=format,
-                       data=data, id=id)
+                       data=data, doc_id=doc_id)
 
 
 def ingest_text(text: str, *, name: str = "<text>", origin: str | None = None, format: str = "auto",
-                data: str | os.PathLike[str] | KnowledgeGraph | None = None, id: str | None = None) -> Bundle:
+                data: str | os.PathLike[str] | KnowledgeGraph | None = None, doc_id: str | None = None) -> Bundle:
     """Turn a document given as text into a :class:`Bundle` (see :func:`ingest`); ``name`` is used in
     messages and ``origin`` is recorded as where the bundle came from."""
     document = Text(text, name)
@@ -65,8 +66,8 @@ def ingest_text(text: str, *, name: str = "<text>", origin: str | None = None, f
     taken = set(graph.nodes) if graph else set()
     if graph is not None and existing is not None:
         taken -= {existing, *(n for n, owner in graph.corpus.owner.items() if owner == existing)}
-    if id is not None and id != existing:
-        draft.id = _checked_id(id)
+    if doc_id is not None and doc_id != existing:
+        draft.id = _checked_id(doc_id)
         taken.add(draft.id)
     elif existing is not None:
         draft.id = existing
@@ -85,16 +86,13 @@ def detect_format(text: str, name: str = "<text>") -> str:
 
 
 def _checked_id(doc_id: str) -> str:
-    from kg.vocab import is_node_id
-
     if not doc_id.startswith("doc/") or not is_node_id(doc_id):
         raise UsageError(f"'{doc_id}' is not a document id (expected doc/ and a lowercase-hyphenated slug)")
     return doc_id
 
 
 def _mint_document_id(draft: Draft, taken: set[str]) -> str:
-    base = f"doc/{_DOC_PREFIX[draft.kind]}-{slugify(draft.title, max_words=5, max_length=50)}"
-    doc_id = next(c for c in [base, *(f"{base}-{n}" for n in range(2, 10_000))] if c not in taken)
+    doc_id = fresh_id(f"doc/{_DOC_PREFIX[draft.kind]}-{slugify(draft.title, max_words=5, max_length=50)}", taken)
     taken.add(doc_id)
     return doc_id
 

@@ -10,6 +10,7 @@ Entities nobody has recorded yet become new records marked ``status: proposed``.
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from kg.ingest._text import Text, slugify, span_text
 from kg.ingest.draft import ClaimDraft, Draft, Mention, RelationDraft
 from kg.model import Concept, Organization, Person, Source
 
-__all__ = ["Index", "link", "proposed_record", "AGENTS"]
+__all__ = ["Index", "link", "proposed_record", "fresh_id", "AGENTS"]
 
 _TOKEN = re.compile(r"[^\W_]+")
 _KIND_ORDER = ("person", "org", "concept", "source")
@@ -166,11 +167,7 @@ class _Linker:
 
     def mint(self, kind: str, slug: str, fallback: str | None = None) -> str:
         """A fresh id ``kind/slug`` (or ``kind/slug-fallback``, ``kind/slug-2``, ... when taken)."""
-        candidates = [f"{kind}/{slug}"]
-        if fallback and fallback != slug:
-            candidates.append(f"{kind}/{slug}-{fallback}")
-        candidates += [f"{kind}/{slug}-{n}" for n in range(2, 10_000)]
-        node_id = next(c for c in candidates if c not in self.taken)
+        node_id = fresh_id(f"{kind}/{slug}", self.taken, fallback if fallback != slug else None)
         self.taken.add(node_id)
         return node_id
 
@@ -248,6 +245,13 @@ class _Linker:
 
     def cited(self, numbers: list[int]) -> list[str]:
         return _unique([m.id for n in numbers if (m := self.draft.source_of(n)) is not None])
+
+
+def fresh_id(base: str, taken: set[str], fallback: str | None = None) -> str:
+    """``base`` if it is not taken, else ``base-fallback``, else the first free ``base-2``, ``base-3``, ..."""
+    candidates = itertools.chain([base], [f"{base}-{fallback}"] if fallback else [],
+                                 (f"{base}-{n}" for n in itertools.count(2)))
+    return next(c for c in candidates if c not in taken)
 
 
 def _kind(node_id: str) -> str:
