@@ -9,6 +9,7 @@
 from kg.build import DEFAULT_DATA_DIR, load, validate
 from kg.errors import DataError, ExportError, IngestError, KgError, QueryError, UsageError
 from kg.export import export
+from kg.generate import Suggestion, brief, suggest_tensions, tensions
 from kg.graph import Edge, KnowledgeGraph, SourceRef
 from kg.ingest import Bundle, ingest, ingest_text
 from kg.ontology import check_alignment
@@ -21,6 +22,10 @@ __all__ = [
     "export",
     "ingest",
     "ingest_text",
+    "tensions",
+    "brief",
+    "suggest_tensions",
+    "Suggestion",
     "Bundle",
     "check_alignment",
     "KnowledgeGraph",
