@@ -17,6 +17,8 @@ demo: $(STAMP)
 	$(BIN)/kg stats
 	mkdir -p out
 	$(BIN)/kg export --format turtle -o out/graph.ttl
+	$(BIN)/kg brief --document doc/briefing-mallen-behavioral-selection -o out/briefing-mallen.md
+	$(BIN)/kg tensions --all --suggested -o out/tensions.md
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

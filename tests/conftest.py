@@ -33,11 +33,13 @@ class Result:
     err: str
 
 
-def run_kg(*args: str, cwd: Path | None = None, input: str | None = None, timeout: float = 120) -> Result:
-    """Run the real ``kg`` command in a subprocess (so exit codes and stray tracebacks are what users see)."""
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+def run_kg(*args: str, cwd: Path | None = None, input: str | None = None, timeout: float = 120,
+           env: dict[str, str] | None = None) -> Result:
+    """Run the real ``kg`` command in a subprocess (so exit codes and stray tracebacks are what users see);
+    ``env`` adds to the environment."""
     proc = subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True,
-                          cwd=cwd or ROOT, input=input, timeout=timeout, env=env)
+                          cwd=cwd or ROOT, input=input, timeout=timeout,
+                          env={**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})})
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
 

@@ -51,7 +51,8 @@ class View:
 
 @dataclass(frozen=True)
 class PersonView:
-    """Everything the Perspectives section says about one person."""
+    """Everything the Perspectives section says about one holder: a person (or, for a topic, an organization
+    or a source)."""
 
     id: str
     name: str
@@ -110,15 +111,22 @@ def _intro(scope: Scope) -> list[Part]:
     return [Part(text=text)] if text else []
 
 
+#: holder types shown under Perspectives, in this order: a document's section reproduces the document's own
+#: (its people); a topic has no such section to follow, so every voice on it is heard
+_VOICES = {True: ("Person",), False: ("Person", "Organization", "Source")}
+
+
 def _perspectives(graph: KnowledgeGraph, scope: Scope, numbering: Numbering) -> list[PersonView]:
     claims = scope.claims()
+    voices = _VOICES[scope.document is not None]
     held: dict[str, list[Claim]] = {}
     for claim in claims:
         for holder in claim.holders:
-            if graph.nodes[holder].rdf_class == "Person":
+            if graph.nodes[holder].rdf_class in voices:
                 held.setdefault(holder, []).append(claim)
     views = scope.perspectives(set(held))
-    people = sorted({*held, *(p.person for _, p in views)}, key=lambda p: (graph.nodes[p].caption, p))
+    people = sorted({*held, *(p.person for _, p in views)},
+                    key=lambda p: (voices.index(graph.nodes[p].rdf_class), graph.nodes[p].caption, p))
     order = {c.id: i for i, c in enumerate(claims)}
     found = []
     for person in people:
