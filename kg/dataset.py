@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 
 from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, XSD
 
 from kg.graph import KnowledgeGraph
@@ -78,7 +79,7 @@ def describe(kg: KnowledgeGraph, data: Graph | None = None) -> Graph:
         add((DATASET, VOID.classPartition, part))
         add((part, VOID["class"], cls))
         add((part, VOID.entities, count(n)))
-    for graph_name in sorted({g.identifier for g in kg.rdf.contexts()} - {DATASET}, key=str):
+    for graph_name in sorted({g.identifier for g in kg.rdf.graphs()} - {DATASET_DEFAULT_GRAPH_ID}, key=str):
         named = kg.rdf.graph(graph_name)
         if not len(named):
             continue
