@@ -420,6 +420,7 @@ def test_cli_csv_into_a_folder(tmp_path):
     result = run_kg("export", "--format", "csv", "-o", f"{tmp_path / 'tables'}/")
     assert result.code == 0, result.err
     assert sorted(p.name for p in (tmp_path / "tables").iterdir()) == ["edges.csv", "nodes.csv"]
+    assert result.err.strip() == f"kg: wrote nodes.csv, edges.csv into {tmp_path / 'tables'}/"
 
 
 def test_cli_lists_formats():

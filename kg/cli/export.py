@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
+import zipfile
+from pathlib import Path
 
 from kg.build import load
 from kg.errors import UsageError
@@ -42,6 +45,9 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         sys.stdout.buffer.write(payload)
         sys.stdout.buffer.flush()
+    elif fmt.archive and Path(output).is_dir():
+        with zipfile.ZipFile(io.BytesIO(payload)) as archive:
+            print(f"kg: wrote {', '.join(archive.namelist())} into {output}", file=sys.stderr)
     else:
         print(f"kg: wrote {output} ({fmt.name}, {len(payload)} bytes)", file=sys.stderr)
     return 0
