@@ -207,3 +207,12 @@ def test_bad_input_is_one_data_error_naming_the_file(tmp_path):
         kg.load_rdf(b'{\n"@id": }', format="jsonld")
     with pytest.raises(DataError, match=r"cannot read .*missing\.ttl"):
         kg.load_rdf(tmp_path / "missing.ttl")
+
+
+def test_jsonld_named_graphs_stay_named():
+    document = {"@context": CONTEXT_URL, "@id": "https://example.org/g",
+                "@graph": [{"@id": "https://example.org/x", "label": "x"}]}
+    dataset = kg.load_rdf(json.dumps(document).encode(), format="jsonld")
+    named = {str(g.identifier): g for g in dataset.graphs() if len(g)}
+    assert list(named) == ["https://example.org/g"]
+    assert (URIRef("https://example.org/x"), RDFS.label, Literal("x")) in named["https://example.org/g"]
