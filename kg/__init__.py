@@ -13,6 +13,7 @@ from kg.generate import Suggestion, brief, suggest_tensions, tensions
 from kg.graph import Edge, KnowledgeGraph, SourceRef
 from kg.ingest import Bundle, ingest, ingest_text
 from kg.ontology import check_alignment
+from kg.rdf_read import load_rdf
 from kg.report import Issue, Location, Report
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "load",
     "validate",
     "export",
+    "load_rdf",
     "ingest",
     "ingest_text",
     "tensions",

@@ -1,30 +1,48 @@
 """Serializer registry: every export format is one function and one registration line.
 
 A serializer takes the built graph and returns bytes; :func:`export` picks it by name (or alias), and writes
-the result atomically when given a path, so a failing export never leaves a half-written file.
+the result atomically when given a path, so a failing export never leaves a half-written file. Every
+serializer is deterministic: the same data gives byte-identical output on any run and machine (lines and
+keys sorted where a library does not fix the order, no timestamps, no blank nodes).
+
+RDF formats carry the dataset description of :mod:`kg.dataset` (in its own named graph in N-Quads and TriG);
+the graph formats (GraphML, GEXF, node-link JSON, CSV) carry the networkx view, with list and mapping
+attributes written as JSON strings where the format only holds scalars.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import os
+import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
-from rdflib import Graph
+import networkx as nx
+from rdflib import Dataset, Graph
+from rdflib.plugins.serializers.trig import TrigSerializer
 
 from kg._util import write_atomic
+from kg.dataset import bind_prefixes, rdf_dataset, union_graph
 from kg.errors import ExportError, UsageError
 from kg.graph import KnowledgeGraph
-from kg.vocab import PREFIXES
+from kg.vocab import ONTOLOGY_DIR
 
-__all__ = ["Format", "register", "get", "formats", "export", "union_graph"]
+__all__ = ["Format", "register", "get", "formats", "by_extension", "export", "union_graph", "jsonld_context",
+           "flat_graph"]
 
 Serializer = Callable[[KnowledgeGraph], bytes]
 
 
 @dataclass(frozen=True)
 class Format:
-    """A registered export format."""
+    """A registered export format; ``archive`` formats are zip files that can also be unpacked into a folder."""
 
     name: str
     serialize: Serializer
@@ -32,6 +50,8 @@ class Format:
     media_type: str
     description: str
     aliases: tuple[str, ...] = ()
+    kind: str = "rdf"
+    archive: bool = False
 
 
 _REGISTRY: dict[str, Format] = {}
@@ -57,8 +77,17 @@ def formats() -> list[str]:
     return sorted({fmt.name for fmt in _REGISTRY.values()})
 
 
+def by_extension(path: str | os.PathLike[str]) -> Format | None:
+    """The format whose file extension ``path`` has, if any (``graph.nt`` → nt)."""
+    suffix = Path(path).suffix.lower()
+    return next((_REGISTRY[name] for name in formats() if _REGISTRY[name].extension == suffix), None)
+
+
 def export(kg: KnowledgeGraph, format: str = "turtle", path: str | os.PathLike[str] | None = None) -> bytes:
     """Serialize ``kg`` as ``format``; with ``path``, also write it there atomically.
+
+    An archive format (``csv``) given an existing folder, or a path ending in ``/``, writes its members
+    (``nodes.csv``, ``edges.csv``) into that folder instead, each atomically.
 
     >>> data = export(load("data"), "turtle")
     """
@@ -70,25 +99,191 @@ def export(kg: KnowledgeGraph, format: str = "turtle", path: str | os.PathLike[s
     except Exception as err:  # a serializer bug or library error must not leave a partial file behind
         raise ExportError(f"{fmt.name} export failed: {err}") from err
     if path is not None:
-        try:
-            write_atomic(path, lambda handle: handle.write(payload))
-        except OSError as err:
-            raise ExportError(f"cannot write {path}: {err.strerror or err}") from err
+        _write(fmt, payload, path)
     return payload
 
 
-def union_graph(kg: KnowledgeGraph) -> Graph:
-    """All triples of the RDF view in one plain graph, with the project's prefixes bound."""
-    graph = Graph()
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace, override=True, replace=True)
-    for triple in kg.rdf.triples((None, None, None)):
-        graph.add(triple)
-    return graph
+def _write(fmt: Format, payload: bytes, path: str | os.PathLike[str]) -> None:
+    target = Path(path)
+    folder = target.is_dir() or str(path).endswith(("/", os.sep))
+    try:
+        if folder and not fmt.archive:
+            raise ExportError(f"cannot write {path}: it is a folder; only archive formats "
+                              f"({', '.join(n for n in formats() if _REGISTRY[n].archive)}) unpack into one")
+        if folder:
+            target.mkdir(parents=False, exist_ok=True)
+            with zipfile.ZipFile(io.BytesIO(payload)) as archive:
+                members = [(name, archive.read(name)) for name in archive.namelist()]
+            for name, data in members:
+                write_atomic(target / name, lambda handle, data=data: handle.write(data))
+        else:
+            write_atomic(target, lambda handle: handle.write(payload))
+    except OSError as err:
+        raise ExportError(f"cannot write {path}: {err.strerror or err}") from err
+
+
+# --- RDF formats ----------------------------------------------------------------------------------------------
+
+
+def _sorted_lines(payload: bytes) -> bytes:
+    """N-Triples/N-Quads with one statement per line, sorted and unique (rdflib emits them in hash order)."""
+    lines = sorted({line for line in payload.splitlines() if line.strip()})
+    return b"".join(line + b"\n" for line in lines)
 
 
 def _turtle(kg: KnowledgeGraph) -> bytes:
     return union_graph(kg).serialize(format="turtle", encoding="utf-8")
 
 
+def _nt(kg: KnowledgeGraph) -> bytes:
+    return _sorted_lines(union_graph(kg).serialize(format="nt", encoding="utf-8"))
+
+
+def _nq(kg: KnowledgeGraph) -> bytes:
+    return _sorted_lines(rdf_dataset(kg).serialize(format="nquads", encoding="utf-8"))
+
+
+class _SortedTrig(TrigSerializer):
+    """rdflib's TriG serializer with the named graphs in IRI order (rdflib lists them in hash order)."""
+
+    def __init__(self, store: Dataset) -> None:
+        super().__init__(store)
+        self.contexts.sort(key=lambda graph: str(graph.identifier))
+
+
+def _trig(kg: KnowledgeGraph) -> bytes:
+    buffer = io.BytesIO()
+    _SortedTrig(rdf_dataset(kg)).serialize(buffer, encoding="utf-8")
+    return buffer.getvalue()
+
+
+class _SortedGraph(Graph):
+    """A graph listing subjects and their properties in sorted order, which rdflib's RDF/XML writer follows."""
+
+    def subjects(self, predicate: Any = None, object: Any = None, unique: bool = False) -> Any:  # noqa: A002
+        return iter(sorted(set(super().subjects(predicate, object))))
+
+    def predicate_objects(self, subject: Any = None, unique: bool = False) -> Any:
+        return iter(sorted(set(super().predicate_objects(subject))))
+
+
+def _xml(kg: KnowledgeGraph) -> bytes:
+    ordered = bind_prefixes(_SortedGraph())
+    for triple in union_graph(kg):
+        ordered.add(triple)
+    return ordered.serialize(format="xml", encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def jsonld_context() -> dict[str, Any]:
+    """The published JSON-LD context (``ontology/context.jsonld``), as its ``@context`` object."""
+    path = ONTOLOGY_DIR / "context.jsonld"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))["@context"]
+    except (OSError, ValueError, KeyError) as err:
+        raise ExportError(f"cannot read the JSON-LD context {path}: {err}") from err
+
+
+def _canonical(value: Any) -> Any:
+    """``value`` with every JSON array sorted (JSON-LD arrays are unordered sets unless they are ``@list``)."""
+    if isinstance(value, dict):
+        return {k: v if k == "@list" else _canonical(v) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_canonical(v) for v in value]
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+def _jsonld(kg: KnowledgeGraph) -> bytes:
+    from rdflib.plugins.serializers.jsonld import from_rdf
+
+    context = jsonld_context()
+    document = from_rdf(union_graph(kg), context_data=context, use_native_types=True)
+    document = {"@context": context, **{k: _canonical(v) for k, v in document.items() if k != "@context"}}
+    return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
 register(Format("turtle", _turtle, ".ttl", "text/turtle", "Turtle (all documents' graphs merged)", ("ttl",)))
+register(Format("jsonld", _jsonld, ".jsonld", "application/ld+json",
+                "JSON-LD, compacted with ontology/context.jsonld (inlined)", ("json-ld",)))
+register(Format("nt", _nt, ".nt", "application/n-triples", "N-Triples, one sorted triple per line",
+                ("ntriples", "n-triples")))
+register(Format("nq", _nq, ".nq", "application/n-quads", "N-Quads: one named graph per document, sorted",
+                ("nquads", "n-quads")))
+register(Format("trig", _trig, ".trig", "application/trig", "TriG: one named graph per document"))
+register(Format("xml", _xml, ".rdf", "application/rdf+xml", "RDF/XML (all documents' graphs merged)",
+                ("rdfxml", "rdf-xml")))
+
+
+# --- graph formats --------------------------------------------------------------------------------------------
+
+
+def _scalar(value: Any) -> Any:
+    """A scalar for formats without lists: lists and mappings become JSON text with sorted keys."""
+    if isinstance(value, list | dict | tuple):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return value
+
+
+def flat_graph(kg: KnowledgeGraph) -> nx.MultiDiGraph:
+    """The networkx view with scalar attributes only (lists and mappings as JSON text), for GraphML/GEXF/CSV."""
+    flat = nx.MultiDiGraph()
+    for node, attrs in kg.nx.nodes(data=True):
+        flat.add_node(node, **{k: _scalar(v) for k, v in attrs.items() if v is not None})
+    for subject, obj, key, attrs in kg.nx.edges(keys=True, data=True):
+        flat.add_edge(subject, obj, key=key, **{k: _scalar(v) for k, v in attrs.items() if v is not None})
+    return flat
+
+
+def _graphml(kg: KnowledgeGraph) -> bytes:
+    buffer = io.BytesIO()
+    nx.write_graphml(flat_graph(kg), buffer, encoding="utf-8", prettyprint=True, named_key_ids=True)
+    return buffer.getvalue()
+
+
+def _gexf(kg: KnowledgeGraph) -> bytes:
+    buffer = io.BytesIO()
+    nx.write_gexf(flat_graph(kg), buffer, encoding="utf-8", prettyprint=True)
+    # networkx stamps today's date into <meta>; drop it so the same data always gives the same bytes
+    return re.sub(rb' lastmodifieddate="[^"]*"', b"", buffer.getvalue(), count=1)
+
+
+def _json(kg: KnowledgeGraph) -> bytes:
+    data = nx.node_link_data(kg.nx, edges="edges")
+    return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _table(rows: list[dict[str, Any]], first: list[str]) -> bytes:
+    columns = first + sorted({k for row in rows for k in row} - set(first))
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=columns, extrasaction="raise")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: json.dumps(v) if isinstance(v, bool) else v for k, v in row.items()})
+    return text.getvalue().encode("utf-8")
+
+
+def _csv(kg: KnowledgeGraph) -> bytes:
+    flat = flat_graph(kg)
+    nodes = [{"id": node, **attrs} for node, attrs in flat.nodes(data=True)]
+    edges = [{"source": s, "target": t, "key": k, **attrs} for s, t, k, attrs in flat.edges(keys=True, data=True)]
+    buffer = io.BytesIO()
+    # stored, not deflated: compressed bytes may differ between zlib builds, and the output must not
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        for name, payload in (("nodes.csv", _table(nodes, ["id", "type", "label"])),
+                              ("edges.csv", _table(edges, ["source", "target", "key", "relation"]))):
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, payload)
+    return buffer.getvalue()
+
+
+register(Format("graphml", _graphml, ".graphml", "application/graphml+xml",
+                "GraphML for yEd, Cytoscape, Gephi (lists as JSON text)", kind="graph"))
+register(Format("gexf", _gexf, ".gexf", "application/gexf+xml", "GEXF 1.2 for Gephi (lists as JSON text)",
+                kind="graph"))
+register(Format("json", _json, ".json", "application/json", "networkx node-link JSON (nodes, edges)",
+                ("node-link",), kind="graph"))
+register(Format("csv", _csv, ".zip", "application/zip", "zip of nodes.csv and edges.csv (or a folder)",
+                kind="graph", archive=True))

@@ -35,6 +35,11 @@ __all__ = [
     "graph_iri",
     "ENTITIES_GRAPH",
     "sparql_prefixes",
+    "VOID",
+    "DCAT",
+    "CONTEXT_URL",
+    "DATASET",
+    "DESCRIPTION_GRAPH",
 ]
 
 BASE = "https://w3id.org/kg-ai-risk/"
@@ -44,7 +49,13 @@ SCHEMA = Namespace("https://schema.org/")
 CITO = Namespace("http://purl.org/spar/cito/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+VOID = Namespace("http://rdfs.org/ns/void#")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+
+#: ontology/ ships inside the package as kg/_ontology (a link to the repository's ontology/ in a checkout)
+_PACKAGED_ONTOLOGY = Path(__file__).resolve().parent / "_ontology"
+ONTOLOGY_DIR = (_PACKAGED_ONTOLOGY if _PACKAGED_ONTOLOGY.is_dir()
+                else Path(__file__).resolve().parent.parent / "ontology").resolve()
 
 #: id kind (the part before the slash) -> ontology class local name
 ID_KINDS: dict[str, str] = {
@@ -78,6 +89,11 @@ PREFIXES: dict[str, str] = {
 }
 
 ENTITIES_GRAPH = URIRef(BASE + "graph/entities")
+#: where ontology/context.jsonld is published; readers map it to the bundled file and never fetch it
+CONTEXT_URL = BASE + "context.jsonld"
+#: the dataset an export describes (VoID/DCAT), and the named graph holding that description
+DATASET = URIRef(BASE + "dataset")
+DESCRIPTION_GRAPH = URIRef(BASE + "graph/dataset")
 
 
 def is_node_id(value: str) -> bool:

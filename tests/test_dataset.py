@@ -1,0 +1,71 @@
+"""kg.dataset: the VoID/DCAT description every RDF export carries, its counts checked against the graph."""
+
+from __future__ import annotations
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF
+
+import kg
+from kg.dataset import TITLE, describe, rdf_dataset, union_graph
+from kg.vocab import DATASET, DCAT, DESCRIPTION_GRAPH, ENTITIES_GRAPH, KG, VOID, graph_iri, iri
+
+
+def _int(graph, subject, prop) -> int:
+    return int(graph.value(subject, prop))
+
+
+def test_title_version_license_and_ontology(graph):
+    description = describe(graph)
+    assert (DATASET, RDF.type, VOID.Dataset) in description and (DATASET, RDF.type, DCAT.Dataset) in description
+    assert (DATASET, DCTERMS.title, Literal(TITLE, lang="en")) in description
+    assert (DATASET, DCAT.version, Literal(kg.__version__)) in description
+    assert (DATASET, DCTERMS.license, URIRef("https://opensource.org/licenses/MIT")) in description
+    assert (DATASET, DCTERMS.conformsTo, URIRef("https://w3id.org/kg-ai-risk/ontology")) in description
+    assert (DATASET, OWL.versionInfo, Literal(kg.__version__)) in description
+
+
+def test_counts_per_class_match_the_graph(graph):
+    description = describe(graph)
+    partitions = {description.value(p, VOID["class"]): _int(description, p, VOID.entities)
+                  for p in description.objects(DATASET, VOID.classPartition)}
+    for cls in ("Claim", "Tension", "Person", "Source", "Concept", "Document"):
+        assert partitions[KG[cls]] == graph.number_of_nodes(cls), cls
+    assert partitions[KG.Statement] == len(graph.edges)
+    assert _int(description, DATASET, VOID.classes) == len(partitions)
+
+
+def test_counts_per_property_match_the_rdf_view(graph):
+    description = describe(graph)
+    data = union_graph(graph, described=False)
+    partitions = {description.value(p, VOID.property): _int(description, p, VOID.triples)
+                  for p in description.objects(DATASET, VOID.propertyPartition)}
+    assert partitions == {p: len(list(data.triples((None, p, None)))) for p in set(data.predicates())}
+    assert partitions[KG.inTensionWith] == 2 * graph.number_of_edges("in_tension_with")  # both directions
+    assert _int(description, DATASET, VOID.triples) == len(data) == sum(partitions.values())
+    assert _int(description, DATASET, VOID.distinctSubjects) == len(set(data.subjects()))
+
+
+def test_each_named_graph_is_a_subset_derived_from_its_document(graph):
+    description = describe(graph)
+    subsets = set(description.objects(DATASET, VOID.subset))
+    assert subsets == {graph_iri(doc) for doc in graph.documents} | {ENTITIES_GRAPH}
+    for doc in graph.documents:
+        assert (graph_iri(doc), PROV.wasDerivedFrom, iri(doc)) in description
+        assert _int(description, graph_iri(doc), VOID.triples) == len(graph.rdf.graph(graph_iri(doc)))
+
+
+def test_description_has_no_blank_nodes_and_its_own_graph(graph):
+    dataset = rdf_dataset(graph)
+    description = dataset.graph(DESCRIPTION_GRAPH)
+    assert len(description) == len(describe(graph))
+    assert not any(isinstance(term, BNode) for triple in description for term in triple)
+    assert (DATASET, None, None) not in dataset.graph(ENTITIES_GRAPH)
+
+
+def test_description_follows_the_data(minimal):
+    small = kg.load(minimal)
+    description = describe(small)
+    claims = next(p for p in description.objects(DATASET, VOID.classPartition)
+                  if description.value(p, VOID["class"]) == KG.Claim)
+    assert _int(description, claims, VOID.entities) == small.number_of_nodes("Claim")
+    assert _int(description, DATASET, VOID.triples) == len(union_graph(small, described=False))

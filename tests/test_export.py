@@ -1,0 +1,441 @@
+"""kg.export and `kg export`: every format from the API and the CLI, round trips, independent parsers,
+SHACL conformance, byte-identical determinism across processes, atomic writes."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import importlib
+import io
+import json
+import os
+import pty
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import networkx as nx
+import pyoxigraph
+import pytest
+from pyshacl import validate as shacl_validate
+from rdflib import Dataset, Graph
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, XSD
+
+import kg
+import kg._util
+from kg.dataset import rdf_dataset, union_graph
+from kg.errors import ExportError, UsageError
+from kg.export import Format, by_extension, formats, get, jsonld_context
+from kg.ontology import read_ontology, read_shapes
+from kg.vocab import CONTEXT_URL, DATASET, DESCRIPTION_GRAPH, KG, ONTOLOGY_DIR, VOID, graph_iri, iri
+
+from .conftest import DATA, ROOT, run_kg
+
+export_module = importlib.import_module("kg.export")  # the package's kg.export is the function
+RDF_FORMATS = ["turtle", "jsonld", "nt", "nq", "trig", "xml"]
+QUAD_FORMATS = ["nq", "trig"]
+GRAPH_FORMATS = ["graphml", "gexf", "json", "csv"]
+OXIGRAPH = {"turtle": pyoxigraph.RdfFormat.TURTLE, "jsonld": pyoxigraph.RdfFormat.JSON_LD,
+            "nt": pyoxigraph.RdfFormat.N_TRIPLES, "nq": pyoxigraph.RdfFormat.N_QUADS,
+            "trig": pyoxigraph.RdfFormat.TRIG, "xml": pyoxigraph.RdfFormat.RDF_XML}
+RAPPER = {"turtle": "turtle", "nt": "ntriples", "xml": "rdfxml", "trig": "trig", "nq": "nquads"}
+RDFLIB = {"turtle": "turtle", "jsonld": "json-ld", "nt": "nt", "nq": "nquads", "trig": "trig", "xml": "xml"}
+
+
+@pytest.fixture(scope="module")
+def exported(graph) -> dict[str, bytes]:
+    """Every format, exported once from the bundled corpus."""
+    return {name: kg.export(graph, name) for name in formats()}
+
+
+def _flat(dataset: Graph) -> Graph:
+    flat = Graph()
+    for triple in dataset.triples((None, None, None)):
+        flat.add(triple)
+    return flat
+
+
+def _named(dataset: Dataset) -> dict[str, Graph]:
+    return {str(g.identifier): g for g in dataset.graphs() if len(g)}
+
+
+# --- the registry ---------------------------------------------------------------------------------------------
+
+
+def test_every_format_of_the_issue_is_registered():
+    assert set(formats()) == set(RDF_FORMATS) | set(GRAPH_FORMATS)
+    assert get("ttl").name == "turtle" and get("json-ld").name == "jsonld" and get("ntriples").name == "nt"
+    with pytest.raises(UsageError, match=r"unknown export format 'docx' \(known: csv, gexf, graphml, json, "):
+        get("docx")
+
+
+@pytest.mark.parametrize("name", sorted(set(RDF_FORMATS) | set(GRAPH_FORMATS)))
+def test_each_format_is_found_by_its_extension(name):
+    assert by_extension(f"out/graph{get(name).extension}") is get(name)
+
+
+def test_adding_a_format_is_one_function_and_one_line(graph, monkeypatch):
+    monkeypatch.setattr(export_module, "_REGISTRY", dict(export_module._REGISTRY))
+    export_module.register(Format("count", lambda g: str(g.number_of_nodes()).encode(), ".count", "text/plain",
+                                  "node count"))
+    assert kg.export(graph, "count") == str(len(graph.nodes)).encode()
+    assert "count" in formats()
+
+
+# --- RDF: round trip, independent parsers, SHACL ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", RDF_FORMATS)
+def test_rdf_round_trip_is_isomorphic(graph, exported, name):
+    loaded = kg.load_rdf(exported[name], format=name)
+    assert isomorphic(_flat(loaded), union_graph(graph))
+    if name in QUAD_FORMATS:
+        expected = _named(rdf_dataset(graph))
+        got = _named(loaded)
+        assert sorted(got) == sorted(expected)
+        assert len(expected) == len(graph.documents) + 2  # documents, the registries, the description
+        for name_, named in expected.items():
+            assert isomorphic(got[name_], named), name_
+
+
+@pytest.mark.parametrize("name", RDF_FORMATS)
+def test_rdf_export_parses_in_rdflib_and_pyoxigraph(graph, exported, name):
+    expected = len(union_graph(graph))
+    parsed = Dataset(default_union=True).parse(data=exported[name], format=RDFLIB[name])
+    assert len(_flat(parsed)) == expected
+    quads = list(pyoxigraph.parse(exported[name], OXIGRAPH[name]))
+    assert len({(q.subject, q.predicate, q.object) for q in quads}) == expected
+    graphs = {str(q.graph_name.value) for q in quads if isinstance(q.graph_name, pyoxigraph.NamedNode)}
+    if name in QUAD_FORMATS:
+        assert str(DESCRIPTION_GRAPH) in graphs and len(graphs) == len(graph.documents) + 2
+    else:
+        assert not graphs
+
+
+@pytest.mark.parametrize("name", sorted(RAPPER))
+def test_rdf_export_passes_rapper(exported, name, tmp_path):
+    rapper = shutil.which("rapper")
+    if rapper is None:
+        pytest.skip("Debian's rapper (raptor2-utils) is not installed; .ci/run installs it")
+    path = tmp_path / f"graph{get(name).extension}"
+    path.write_bytes(exported[name])
+    proc = subprocess.run([rapper, "-i", RAPPER[name], "-c", str(path)], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    count = int(re.search(r"returned (\d+) (?:triples|statements)", proc.stderr).group(1))
+    assert count == len(_flat(kg.load_rdf(exported[name], format=name)))
+    assert "error" not in proc.stderr.lower() and "warning" not in proc.stderr.lower()
+
+
+@pytest.mark.parametrize("name", ["turtle", "jsonld", "trig", "xml"])
+def test_rdf_export_conforms_to_the_shacl_shapes(exported, name):
+    data = _flat(kg.load_rdf(exported[name], format=name))
+    conforms, _, text = shacl_validate(data, shacl_graph=read_shapes(), ont_graph=read_ontology(),
+                                       inference="none")
+    assert conforms, text
+
+
+def test_shacl_check_of_the_export_can_fail(exported):
+    data = _flat(kg.load_rdf(exported["nt"], format="nt"))
+    claim = next(data.subjects(RDF.type, KG.Claim))
+    data.remove((claim, None, None))
+    data.add((claim, RDF.type, KG.Claim))
+    conforms, _, _ = shacl_validate(data, shacl_graph=read_shapes(), ont_graph=read_ontology(), inference="none")
+    assert not conforms
+
+
+def test_quad_exports_keep_one_named_graph_per_document_with_its_provenance(graph, exported):
+    loaded = _named(kg.load_rdf(exported["trig"], format="trig"))
+    doc = "doc/briefing-mallen-behavioral-selection"
+    named = loaded[str(graph_iri(doc))]
+    statement = next(s for s in named.subjects(RDF.type, KG.Statement)
+                     if named.value(s, RDF.object) == iri("claim/bsm-omits-reflection"))
+    assert named.value(statement, KG.inDocument) == iri(doc)
+    assert set(named.objects(statement, PROV.wasDerivedFrom))
+    description = loaded[str(DESCRIPTION_GRAPH)]
+    assert (DATASET, VOID.subset, graph_iri(doc)) in description
+    assert (graph_iri(doc), PROV.wasDerivedFrom, iri(doc)) in description
+    assert not any((DATASET, None, None) in g for name, g in loaded.items() if name != str(DESCRIPTION_GRAPH))
+
+
+def test_jsonld_is_compact_with_the_published_context(exported):
+    document = json.loads(exported["jsonld"])
+    assert document["@context"] == jsonld_context()
+    claim = next(n for n in document["@graph"] if n["@id"].endswith("/claim/bsm-omits-reflection"))
+    assert claim["@type"] == "kg:Claim" and "statement" in claim and "label" in claim
+    assert all(value.startswith("https://") for value in _as_list(claim["about"]))
+
+
+def _as_list(value):
+    return value if isinstance(value, list) else [value]
+
+
+def test_published_context_names_every_ontology_property():
+    context = json.loads((ONTOLOGY_DIR / "context.jsonld").read_text(encoding="utf-8"))["@context"]
+    ontology = read_ontology()
+    for kind, coerced in (("ObjectProperty", True), ("DatatypeProperty", False)):
+        for prop in ontology.subjects(RDF.type, OWL[kind]):
+            name = str(prop).split("#")[1]
+            term = context[name]
+            iri = term["@id"] if isinstance(term, dict) else term
+            assert iri == f"kg:{name}"
+            assert (isinstance(term, dict) and term.get("@type") == "@id") == coerced, name
+
+
+def test_ontology_files_ship_inside_the_package(tmp_path):
+    build = tmp_path / "build"
+    proc = subprocess.run([sys.executable, "-c", "import setuptools; setuptools.setup()", "-q", "build_py",
+                           "--build-lib", str(build)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    for name in ("kg.ttl", "shapes.ttl", "context.jsonld"):
+        packaged = build / "kg" / "_ontology" / name
+        assert packaged.is_file() and not packaged.is_symlink()
+        assert packaged.read_bytes() == (ROOT / "ontology" / name).read_bytes()
+    script = ("import kg.vocab; from kg.export import jsonld_context; print(kg.vocab.ONTOLOGY_DIR); "
+              "print(len(jsonld_context()))")
+    env = {**os.environ, "PYTHONPATH": str(build)}
+    proc = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, env=env,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    location, terms = proc.stdout.split()
+    assert Path(location) == build / "kg" / "_ontology" and int(terms) > 50
+
+
+# --- graph formats ---------------------------------------------------------------------------------------------
+
+
+def _types(graph) -> tuple[dict[str, str], Counter]:
+    nodes = {node: attrs["type"] for node, attrs in graph.nx.nodes(data=True)}
+    edges = Counter((s, t, a["relation"]) for s, t, a in graph.nx.edges(data=True))
+    return nodes, edges
+
+
+def test_graphml_loads_in_networkx_with_types_and_labels(graph, exported, tmp_path):
+    path = tmp_path / "graph.graphml"
+    path.write_bytes(exported["graphml"])
+    loaded = nx.read_graphml(path, force_multigraph=True)
+    nodes, edges = _types(graph)
+    assert {n: a["type"] for n, a in loaded.nodes(data=True)} == nodes
+    assert {n: a["label"] for n, a in loaded.nodes(data=True)} == {n: a["label"] for n, a in
+                                                                   graph.nx.nodes(data=True)}
+    assert Counter((s, t, a["relation"]) for s, t, a in loaded.edges(data=True)) == edges
+    assert loaded.is_directed()
+    some = next(a for _, _, a in loaded.edges(data=True) if a["relation"] == "cites")
+    assert json.loads(some["sources"]) and isinstance(json.loads(some["citations"]), list)
+
+
+def test_gexf_loads_in_networkx_with_types_and_labels(graph, exported, tmp_path):
+    path = tmp_path / "graph.gexf"
+    path.write_bytes(exported["gexf"])
+    loaded = nx.read_gexf(path)
+    nodes, edges = _types(graph)
+    assert {n: a["type"] for n, a in loaded.nodes(data=True)} == nodes
+    assert {n: a["label"] for n, a in loaded.nodes(data=True)} == {n: a["label"] for n, a in
+                                                                   graph.nx.nodes(data=True)}
+    assert Counter((s, t, a["relation"]) for s, t, a in loaded.edges(data=True)) == edges
+    assert b"lastmodifieddate" not in exported["gexf"]
+
+
+def test_node_link_json_round_trips_exactly(graph, exported):
+    loaded = nx.node_link_graph(json.loads(exported["json"]), edges="edges")
+    assert isinstance(loaded, nx.MultiDiGraph)
+    assert dict(loaded.nodes(data=True)) == dict(graph.nx.nodes(data=True))
+    assert sorted(loaded.edges(keys=True, data=True), key=repr) == sorted(graph.nx.edges(keys=True, data=True),
+                                                                          key=repr)
+
+
+def _csv_tables(payload: bytes) -> tuple[list[dict], list[dict]]:
+    with zipfile.ZipFile(io.BytesIO(payload)) as archive:
+        assert archive.namelist() == ["nodes.csv", "edges.csv"]
+        return tuple(list(csv.DictReader(io.StringIO(archive.read(n).decode("utf-8"))))
+                     for n in ("nodes.csv", "edges.csv"))
+
+
+def test_csv_zip_holds_nodes_and_edges_with_types(graph, exported):
+    nodes, edges = _csv_tables(exported["csv"])
+    expected_nodes, expected_edges = _types(graph)
+    assert list(nodes[0])[:3] == ["id", "type", "label"]
+    assert list(edges[0])[:4] == ["source", "target", "key", "relation"]
+    assert {row["id"]: row["type"] for row in nodes} == expected_nodes
+    assert Counter((r["source"], r["target"], r["relation"]) for r in edges) == expected_edges
+    keys = {k for _, _, k in graph.nx.edges(keys=True)}
+    assert {row["key"] for row in edges} == keys
+    cited = next(r for r in edges if r["relation"] == "cites" and r["citations"] != "[]")
+    assert all(isinstance(n, int) for n in json.loads(cited["citations"]))
+
+
+def test_csv_into_a_folder_writes_both_tables(graph, exported, tmp_path):
+    folder = tmp_path / "tables"
+    folder.mkdir()
+    kg.export(graph, "csv", folder)
+    with zipfile.ZipFile(io.BytesIO(exported["csv"])) as archive:
+        for name in ("nodes.csv", "edges.csv"):
+            assert (folder / name).read_bytes() == archive.read(name)
+    assert sorted(p.name for p in folder.iterdir()) == ["edges.csv", "nodes.csv"]
+
+
+def test_a_file_format_refuses_a_folder(graph, tmp_path):
+    with pytest.raises(ExportError, match="it is a folder"):
+        kg.export(graph, "turtle", tmp_path)
+
+
+# --- determinism -----------------------------------------------------------------------------------------------
+
+_DIGESTS = """
+import hashlib, json, sys
+import kg
+from kg.export import formats
+graph = kg.load(sys.argv[1])
+print(json.dumps({name: hashlib.sha256(kg.export(graph, name)).hexdigest() for name in formats()}))
+"""
+
+
+def test_exports_are_byte_identical_across_processes_and_hash_seeds(exported):
+    digests = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        proc = subprocess.run([sys.executable, "-c", _DIGESTS, str(DATA)], capture_output=True, text=True,
+                              env=env, timeout=300, cwd=ROOT)
+        assert proc.returncode == 0, proc.stderr
+        digests.append(json.loads(proc.stdout))
+    assert digests[0] == digests[1]
+    assert digests[0] == {name: hashlib.sha256(payload).hexdigest() for name, payload in exported.items()}
+
+
+def test_dataset_description_carries_no_generation_time(graph, exported):
+    description = _named(kg.load_rdf(exported["nq"], format="nq"))[str(DESCRIPTION_GRAPH)]
+    assert len(description) > 100
+    times = {XSD.date, XSD.dateTime, XSD.dateTimeStamp}
+    assert not [o for o in description.objects() if getattr(o, "datatype", None) in times]
+    assert not {DCTERMS.modified, DCTERMS.issued, DCTERMS.created} & set(description.predicates())
+
+
+# --- atomic writes ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def previous(tmp_path) -> Path:
+    path = tmp_path / "graph.ttl"
+    path.write_bytes(b"# the previous export\n")
+    return path
+
+
+def _untouched(path: Path) -> None:
+    assert path.read_bytes() == b"# the previous export\n"
+    assert [p.name for p in path.parent.iterdir()] == [path.name], "a temporary file was left behind"
+
+
+def test_failing_serializer_leaves_the_previous_file(graph, previous, monkeypatch):
+    def broken(g):
+        raise RuntimeError("boom halfway")
+
+    monkeypatch.setitem(export_module._REGISTRY, "broken", Format("broken", broken, ".ttl", "text/plain", "x"))
+    with pytest.raises(ExportError, match="broken export failed: boom halfway"):
+        kg.export(graph, "broken", previous)
+    _untouched(previous)
+
+
+@pytest.mark.parametrize("error", [OSError(28, "No space left on device"), KeyboardInterrupt()])
+def test_write_interrupted_after_a_partial_write_leaves_the_previous_file(graph, previous, monkeypatch, error):
+    written = []
+
+    def fail(fd):
+        written.append(os.fstat(fd).st_size)
+        raise error
+
+    monkeypatch.setattr(kg._util.os, "fsync", fail)
+    with pytest.raises(ExportError if isinstance(error, OSError) else KeyboardInterrupt):
+        kg.export(graph, "nt", previous)
+    assert written and written[0] > 100_000  # the temporary file did hold the partial export
+    _untouched(previous)
+
+
+def test_rename_refused_leaves_the_previous_file(graph, previous, monkeypatch):
+    def refuse(src, dst):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(kg._util.os, "replace", refuse)
+    with pytest.raises(ExportError, match="cannot write .*graph.ttl: Permission denied"):
+        kg.export(graph, "turtle", previous)
+    _untouched(previous)
+
+
+def test_unwritable_folder_leaves_the_previous_file(graph, previous):
+    if os.geteuid() == 0:
+        pytest.skip("running as root, which may write into read-only folders; the rename test covers it")
+    previous.parent.chmod(0o555)
+    try:
+        with pytest.raises(ExportError, match="cannot write"):
+            kg.export(graph, "turtle", previous)
+    finally:
+        previous.parent.chmod(0o755)
+    _untouched(previous)
+
+
+def test_cli_failing_export_leaves_the_previous_file(previous):
+    result = run_kg("export", "--format", "turtle", "-o", str(previous / "sub"))
+    assert result.code == 1 and "cannot write" in result.err and "Traceback" not in result.err
+    _untouched(previous)
+
+
+# --- the command -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(set(RDF_FORMATS) | set(GRAPH_FORMATS)))
+def test_cli_writes_every_format_by_extension(exported, name, tmp_path):
+    out = tmp_path / f"graph{get(name).extension}"
+    result = run_kg("export", "-o", str(out))
+    assert result.code == 0, result.err
+    assert out.read_bytes() == exported[name]
+    assert result.err.strip() == f"kg: wrote {out} ({name}, {len(exported[name])} bytes)"
+
+
+@pytest.mark.parametrize("name", ["nq", "csv"])
+def test_cli_writes_to_a_pipe(exported, name):
+    proc = subprocess.run([sys.executable, "-m", "kg.cli", "export", "--format", name], capture_output=True,
+                          cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == exported[name]
+
+
+def test_cli_refuses_a_zip_on_a_terminal():
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.run([sys.executable, "-m", "kg.cli", "export", "--format", "csv"], stdout=follower,
+                              stderr=subprocess.PIPE, cwd=ROOT, timeout=120, text=True)
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().startswith("kg: error: csv output is a zip archive; refusing to write it to a "
+                                          "terminal")
+
+
+def test_cli_csv_into_a_folder(tmp_path):
+    result = run_kg("export", "--format", "csv", "-o", f"{tmp_path / 'tables'}/")
+    assert result.code == 0, result.err
+    assert sorted(p.name for p in (tmp_path / "tables").iterdir()) == ["edges.csv", "nodes.csv"]
+    assert result.err.strip() == f"kg: wrote nodes.csv, edges.csv into {tmp_path / 'tables'}/"
+
+
+def test_cli_lists_formats():
+    result = run_kg("export", "--list")
+    assert result.code == 0
+    listed = [line.split()[0] for line in result.out.splitlines()]
+    assert listed == formats()
+    assert "--format FORMAT" in run_kg("export", "--help").out
+
+
+def test_cli_unknown_format_lists_the_known_ones():
+    result = run_kg("export", "--format", "docx")
+    assert result.code == 2
+    assert result.err.strip() == f"kg: error: unknown export format 'docx' (known: {', '.join(formats())})"
+
+
+def test_context_url_is_under_the_project_base():
+    assert CONTEXT_URL == "https://w3id.org/kg-ai-risk/context.jsonld"
