@@ -99,7 +99,7 @@ def _reload(engine: str, data_dir: str) -> Engine:  # pragma: no cover - used on
 def _known_graphs(graph: KnowledgeGraph) -> frozenset[str]:
     cached = graph.__dict__.get("_query_graphs")
     if cached is None:
-        cached = graph.__dict__["_query_graphs"] = frozenset(str(g.identifier) for g in graph.rdf.contexts())
+        cached = graph.__dict__["_query_graphs"] = frozenset(str(g.identifier) for g in graph.rdf.graphs())
     return cached
 
 
