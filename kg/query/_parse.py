@@ -63,8 +63,8 @@ def prepare(text: str, known_graphs: Collection[str] = (), where: str = "query")
             raise QueryError(f"{where}: SERVICE <{node.term}> is refused: kg query never contacts remote endpoints")
     datasets = list(algebra.get("datasetClause") or [])
     for clause in datasets:
-        graph = clause.get("default") or clause.get("named")
-        keyword = "FROM" if clause.get("default") is not None else "FROM NAMED"
+        keyword = "FROM" if "default" in clause else "FROM NAMED"
+        graph = clause["default"] if "default" in clause else clause["named"]
         if str(graph) not in known_graphs:
             raise QueryError(f"{where}: {keyword} <{excerpt(graph, 80)}> is refused: kg query never fetches data; "
                              "FROM may only name one of the graph's own named graphs")
