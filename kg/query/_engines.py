@@ -7,6 +7,7 @@ terms, so callers and tests can compare them. Adding an engine is a class and on
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Mapping
 from typing import Protocol
 
@@ -141,7 +142,10 @@ class OxigraphEngine:
 
     @classmethod
     def from_dataset(cls, dataset: Dataset) -> OxigraphEngine:
-        return cls.from_nquads(dataset.serialize(format="nquads", encoding="utf-8"))
+        with warnings.catch_warnings():  # rdflib's own N-Quads serializer calls its deprecated contexts()
+            warnings.simplefilter("ignore", DeprecationWarning)
+            data = dataset.serialize(format="nquads", encoding="utf-8")
+        return cls.from_nquads(data)
 
     @classmethod
     def from_nquads(cls, data: bytes) -> OxigraphEngine:
