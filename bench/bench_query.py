@@ -103,6 +103,9 @@ def bench_corpus(data: Path, repeat: int, cap: float | None) -> dict[str, Any]:
                 seconds = time.perf_counter() - start
             times[query_name] = seconds
             rows[query_name] = -1 if result is None else len(result)
+            if cap is not None:
+                print(f"    {name:8} {query_name:22} {seconds:9.3f} s  {rows[query_name]:>7} rows"
+                      f"{'  (capped)' if result is None else ''}", flush=True)
         report["engines"][name] = {"load_s": load_s, "suite_s": sum(times.values()), "queries_s": times,
                                    "rows": rows, "capped": capped}
         print(f"  {name:8} load {load_s:8.3f} s   suite {sum(times.values()):9.3f} s"
@@ -132,7 +135,7 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=14000,
                         help=f"claims in the generated corpus (about {TRIPLES_PER_CLAIM} triples each; 0: skip it)")
     parser.add_argument("--repeat", type=int, default=5, help="runs per measurement on the bundled corpus (best)")
-    parser.add_argument("--cap", type=float, default=300, help="seconds allowed per query on the large corpus")
+    parser.add_argument("--cap", type=float, default=120, help="seconds allowed per query on the large corpus")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "query.json"), help="JSON report")
     args = parser.parse_args()
     reports = []

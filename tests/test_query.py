@@ -254,6 +254,7 @@ def test_graph_clause_reaches_one_document(graph):
         assert len(rows) == 7 and all("model-organisms" in r for r in rows)
 
 
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")  # rdflib's JSON-LD parser
 def test_ask_and_construct(graph):
     for engine in engines():
         assert query(graph, "ASK { org:anthropic kg:kind 'lab' }", engine=engine).boolean is True

@@ -217,7 +217,7 @@ def test_timeout_returns_the_answer_when_in_time(graph):
 def test_timeout_passes_errors_through(graph):
     with pytest.raises(kg.QueryError, match="refused"):
         query(graph, "CLEAR ALL", timeout=5)
-    with pytest.raises(kg.QueryError, match="must be positive"):
+    with pytest.raises(kg.UsageError, match="must be a positive"):
         query(graph, "ASK { ?s ?p ?o }", timeout=0)
 
 

@@ -9,15 +9,13 @@ graph from its data directory.
 from __future__ import annotations
 
 import multiprocessing as mp
-import os
-import traceback
 from collections.abc import Callable, Mapping
 from multiprocessing.connection import Connection
 from typing import Any
 
 from rdflib.term import Identifier
 
-from kg.errors import KgError, QueryError
+from kg.errors import KgError, QueryError, UsageError
 from kg.query._parse import Prepared
 from kg.query._result import QueryResult
 
@@ -32,8 +30,7 @@ def _child(conn: Connection, load: Loader, prepared: Prepared, bindings: Mapping
     except KgError as err:
         result = ("error", err)
     except BaseException as err:  # report a bug in the worker as a one-line error, not a silent death
-        result = ("error", QueryError(f"query worker failed: {type(err).__name__}: {err}"
-                                      f"{' | ' + traceback.format_exc(limit=1) if os.environ.get('KG_DEBUG') else ''}"))
+        result = ("error", QueryError(f"{prepared.where}: query worker failed: {type(err).__name__}: {err}"))
     try:
         conn.send(result)
     finally:
@@ -44,7 +41,7 @@ def run_with_timeout(load: Loader, prepared: Prepared, bindings: Mapping[str, Id
                      timeout: float) -> QueryResult:
     """Evaluate in a child process; kill it and raise QueryError when ``timeout`` seconds pass first."""
     if timeout <= 0:
-        raise QueryError(f"the timeout must be positive, got {timeout}")
+        raise UsageError(f"the timeout must be a positive number of seconds, got {timeout:g}")
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
     context = mp.get_context(method)
     receiver, sender = context.Pipe(duplex=False)
