@@ -2,13 +2,17 @@
 
 pyoxigraph's Python API has no query timeout and rdflib's evaluator cannot be interrupted from another thread,
 so a query with a deadline runs in a child process that is killed when the deadline passes: a runaway query
-cannot hang the caller. With ``fork`` the child shares the already loaded engine; elsewhere it reloads the
-graph from its data directory.
+cannot hang the caller (nor outlive it: on Linux the worker dies with its parent). With ``fork`` the child
+shares the already loaded engine; elsewhere it reloads the graph from its data directory.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing as mp
+import signal
+import sys
 from collections.abc import Callable, Mapping
 from multiprocessing.connection import Connection
 from typing import Any
@@ -24,7 +28,15 @@ __all__ = ["run_with_timeout"]
 Loader = Callable[[], Any]
 
 
+def _die_with_parent() -> None:
+    """On Linux, have the kernel kill this worker if the caller dies first, so no query outlives it."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
 def _child(conn: Connection, load: Loader, prepared: Prepared, bindings: Mapping[str, Identifier]) -> None:
+    _die_with_parent()
     try:
         result: tuple[str, Any] = ("ok", load().run(prepared, bindings))
     except KgError as err:
