@@ -23,6 +23,9 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+bench: $(STAMP)
+	$(BIN)/python -m bench.bench_query
+
 lint: $(STAMP)
 	$(BIN)/ruff check kg tests bench
 

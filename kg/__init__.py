@@ -13,6 +13,7 @@ from kg.generate import Suggestion, brief, suggest_tensions, tensions
 from kg.graph import Edge, KnowledgeGraph, SourceRef
 from kg.ingest import Bundle, ingest, ingest_text
 from kg.ontology import check_alignment
+from kg.query import QueryResult, named_queries, query
 from kg.rdf_read import load_rdf
 from kg.report import Issue, Location, Report
 
@@ -27,6 +28,9 @@ __all__ = [
     "tensions",
     "brief",
     "suggest_tensions",
+    "query",
+    "named_queries",
+    "QueryResult",
     "Suggestion",
     "Bundle",
     "check_alignment",

@@ -1,0 +1,151 @@
+"""SPARQL over the built graph: raw queries, the named query library, two embedded engines, safe by default.
+
+>>> result = query(graph, "SELECT ?lab WHERE { ?lab kg:kind 'lab' }")
+>>> result = query(graph, name="lab-coverage", params={"concept": "deployment-time-spread"})
+>>> result.records()[0]["level"], result.df          # rows as dicts, or a pandas DataFrame
+
+Queries see the union of every document's named graph; the project's prefixes (``kg:``, ``concept:``,
+``rdf:``, ``schema:``, ...) are predeclared. Parameters are bound as RDF terms by the engine, never pasted into
+the text; ``SERVICE``, ``LOAD``, updates and ``FROM`` a graph the dataset does not hold are refused after
+parsing; ``timeout`` runs the query in a worker process killed at the deadline.
+"""
+
+from __future__ import annotations
+
+import functools
+import multiprocessing as mp
+from collections.abc import Mapping
+from typing import Any
+
+from rdflib import Literal, Variable
+from rdflib.term import Identifier
+
+from kg.errors import UsageError
+from kg.graph import KnowledgeGraph
+from kg.query._engines import DEFAULT_ENGINE, Engine, engines, get, register
+from kg.query._named import NamedQuery, Param, get_named, named_queries
+from kg.query._parse import Prepared, _walk, prepare
+from kg.query._result import GRAPH_FORMATS, RESULT_FORMATS, QueryResult, render, shorten
+from kg.query._worker import run_with_timeout
+from kg.vocab import iri
+
+__all__ = [
+    "query",
+    "QueryResult",
+    "NamedQuery",
+    "Param",
+    "named_queries",
+    "get_named",
+    "engines",
+    "register_engine",
+    "load_engine",
+    "DEFAULT_ENGINE",
+    "RESULT_FORMATS",
+    "GRAPH_FORMATS",
+    "render",
+    "shorten",
+]
+
+register_engine = register
+
+
+def query(graph: KnowledgeGraph, sparql: str | None = None, *, name: str | None = None,
+          params: Mapping[str, str | Identifier] | None = None, engine: str | None = None,
+          timeout: float | None = None, origin: str = "query") -> QueryResult:
+    """Answer a SPARQL query (``sparql``) or a named query (``name``) over ``graph``.
+
+    ``params`` bind variables to RDF terms: a value naming a node (id, name or alias, as
+    :meth:`KnowledgeGraph.resolve` reads it) binds that node's IRI; in raw queries a value in double quotes
+    (``'"text"'``) binds a plain string literal; rdflib terms are bound as they are. ``engine`` is
+    ``oxigraph`` (default) or ``rdflib``; ``timeout`` (seconds) stops the query with a QueryError;
+    ``origin`` names the query in error messages (a file name, say).
+    """
+    if (sparql is None) == (name is None):
+        raise UsageError("give either a SPARQL query or the name of a named query")
+    get(engine or DEFAULT_ENGINE)  # an unknown engine is a usage error before anything else
+    named = get_named(name) if name is not None else None
+    text = named.text if named is not None else str(sparql)
+    prepared = prepare(text, _known_graphs(graph), f"named query '{name}'" if named is not None else origin)
+    bindings = _bind(graph, prepared, named, dict(params or {}))
+    engine_name = engine or DEFAULT_ENGINE
+    loaded = load_engine(graph, engine_name)
+    if timeout is None:
+        return loaded.run(prepared, bindings)
+    if "fork" in mp.get_all_start_methods():
+        loader = functools.partial(_same, loaded)
+    else:  # pragma: no cover - spawn platforms reload the graph in the worker
+        loader = functools.partial(_reload, engine_name, str(graph.data_dir))
+    return run_with_timeout(loader, prepared, bindings, timeout)
+
+
+def load_engine(graph: KnowledgeGraph, engine: str = DEFAULT_ENGINE) -> Engine:
+    """The engine ``engine`` loaded with ``graph``'s quads; loaded once per graph and engine."""
+    cache: dict[str, Engine] = graph.__dict__.setdefault("_query_engines", {})
+    if engine not in cache:
+        cache[engine] = get(engine)(graph.rdf)
+    return cache[engine]
+
+
+def _same(engine: Engine) -> Engine:
+    return engine
+
+
+def _reload(engine: str, data_dir: str) -> Engine:  # pragma: no cover - used on spawn platforms only
+    from kg.build import load
+
+    return get(engine)(load(data_dir).rdf)
+
+
+def _known_graphs(graph: KnowledgeGraph) -> frozenset[str]:
+    cached = graph.__dict__.get("_query_graphs")
+    if cached is None:
+        cached = graph.__dict__["_query_graphs"] = frozenset(str(g.identifier) for g in graph.rdf.graphs())
+    return cached
+
+
+def _check_bindable(prepared: Prepared, names: list[str], what: str) -> None:
+    """Bound variables must occur in the query, and a SELECT must return them (Oxigraph binds no others)."""
+    algebra = prepared.parsed.algebra
+    if prepared.kind == "select":
+        projected = {str(v) for v in algebra.get("PV") or ()}
+        for name in names:
+            if name not in projected:
+                shown = " ".join(f"?{v}" for v in sorted(projected))
+                raise UsageError(f"{what} {name}: a bound variable must be in the SELECT clause (it returns {shown})")
+        return
+    found = {str(v) for node in _walk(algebra) for v in node.get("_vars", ()) if isinstance(v, Variable)}
+    for name in names:
+        if name not in found:
+            raise UsageError(f"{what} {name}: the query has no variable ?{name}")
+
+
+def _bind(graph: KnowledgeGraph, prepared: Prepared, named: NamedQuery | None,
+          params: dict[str, Any]) -> dict[str, Identifier]:
+    bindings: dict[str, Identifier] = {}
+    if named is not None:
+        unknown = [key for key in params if named.param(key) is None]
+        if unknown:
+            declared = ", ".join(str(p) for p in named.params) or "none"
+            raise UsageError(f"named query '{named.name}' has no parameter '{unknown[0]}' (parameters: {declared})")
+        missing = [p for p in named.params if p.required and p.name not in params]
+        if missing:
+            needs = "; ".join(f"--param {p.name}=... ({p}: {p.description})" for p in missing)
+            raise UsageError(f"named query '{named.name}' needs {needs}")
+        _check_bindable(prepared, [p.name for p in named.params], f"named query '{named.name}': parameter")
+        for param in named.params:
+            if param.name in params:
+                value = params[param.name]
+                bindings[param.name] = value if isinstance(value, Identifier) else iri(
+                    graph.resolve(str(value), *param.types))
+        return bindings
+    _check_bindable(prepared, list(params), "--param")
+    for key, value in params.items():
+        bindings[key] = value if isinstance(value, Identifier) else _term(graph, str(value))
+    return bindings
+
+
+def _term(graph: KnowledgeGraph, value: str) -> Identifier:
+    """A quoted value (``"text"``) is a string literal, taken verbatim; anything else must name a node."""
+    if len(value) >= 2 and value.startswith('"') and value.endswith('"'):
+        return Literal(value[1:-1])
+    return iri(graph.resolve(value))

@@ -1,0 +1,176 @@
+"""SPARQL engine registry: plain rdflib in memory, and Oxigraph (pyoxigraph) in memory.
+
+Both answer the same prepared query over the union of the graph's named graphs, with parameters bound as RDF
+terms (rdflib ``initBindings``, Oxigraph ``substitutions``), and both return a :class:`QueryResult` of rdflib
+terms, so callers and tests can compare them. Adding an engine is a class and one :func:`register` line.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Mapping
+from typing import Protocol
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+from rdflib.term import Identifier
+
+from kg._util import excerpt
+from kg.errors import QueryError, UsageError
+from kg.query._parse import Prepared
+from kg.query._result import QueryResult
+from kg.vocab import PREFIXES
+
+__all__ = ["Engine", "register", "get", "engines", "DEFAULT_ENGINE", "RdflibEngine", "OxigraphEngine"]
+
+#: chosen by bench/bench_query.py: Oxigraph runs the named-query suite many times faster (see the README)
+DEFAULT_ENGINE = "oxigraph"
+
+
+class Engine(Protocol):
+    """A loaded SPARQL engine holding one graph's quads."""
+
+    name: str
+
+    def run(self, prepared: Prepared, bindings: Mapping[str, Identifier]) -> QueryResult:
+        """Evaluate a prepared (already checked) query with variables bound to RDF terms."""
+        ...
+
+
+_REGISTRY: dict[str, Callable[[Dataset], Engine]] = {}
+
+
+def register(name: str, factory: Callable[[Dataset], Engine]) -> None:
+    """Make an engine selectable by name; ``factory`` loads it from the graph's rdflib Dataset."""
+    _REGISTRY[name] = factory
+
+
+def get(name: str) -> Callable[[Dataset], Engine]:
+    """The factory of engine ``name``; UsageError listing the known engines otherwise."""
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise UsageError(f"unknown query engine '{name}' (known: {', '.join(engines())})") from None
+
+
+def engines() -> list[str]:
+    """Names of the registered engines."""
+    return sorted(_REGISTRY)
+
+
+def _sort_key(row: tuple[Identifier | None, ...]) -> tuple[tuple[int, str, str], ...]:
+    return tuple((0, "", "") if t is None else (1, type(t).__name__, t.n3()) for t in row)
+
+
+def finish(result: QueryResult, prepared: Prepared) -> QueryResult:
+    """Give results a stable order when the query does not fix one, so output is deterministic."""
+    if result.kind == "select" and not prepared.ordered:
+        result.rows.sort(key=_sort_key)
+    if result.kind == "graph":
+        result.triples.sort(key=lambda triple: tuple(t.n3() for t in triple))
+    return result
+
+
+class RdflibEngine:
+    """rdflib's own SPARQL evaluator over the in-memory Dataset (default graph = union of named graphs)."""
+
+    name = "rdflib"
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+
+    @classmethod
+    def from_nquads(cls, data: bytes) -> RdflibEngine:
+        dataset = Dataset(default_union=True)
+        dataset.parse(data=data, format="nquads")
+        return cls(dataset)
+
+    def run(self, prepared: Prepared, bindings: Mapping[str, Identifier]) -> QueryResult:
+        try:
+            answer = self.dataset.query(prepared.parsed, initBindings=dict(bindings))
+            if prepared.kind == "ask":
+                return finish(QueryResult("ask", boolean=bool(answer.askAnswer), engine=self.name), prepared)
+            if prepared.kind == "graph":
+                triples = list(answer.graph) if answer.graph is not None else []
+                return finish(QueryResult("graph", triples=triples, engine=self.name), prepared)
+            names = [str(v) for v in answer.vars or []]
+            rows = [tuple(row) for row in answer]
+        except QueryError:
+            raise
+        except Exception as err:  # evaluation errors rdflib raises as plain exceptions
+            raise QueryError(f"{prepared.where}: query failed: {excerpt(err, 160)}") from None
+        return finish(QueryResult("select", names, rows, engine=self.name), prepared)
+
+
+def _to_rdflib(term: object) -> Identifier | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return Literal(term.value, datatype=None if datatype in (str(XSD.string), str(RDF.langString)) else datatype)
+    raise QueryError(f"unsupported term in a query result: {excerpt(term)}")
+
+
+def _to_ox(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise UsageError(f"cannot bind {excerpt(term)} as an RDF term")
+
+
+class OxigraphEngine:
+    """Oxigraph's SPARQL engine (pyoxigraph) over an in-memory store loaded with the graph's quads."""
+
+    name = "oxigraph"
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    @classmethod
+    def from_dataset(cls, dataset: Dataset) -> OxigraphEngine:
+        with warnings.catch_warnings():  # rdflib's own N-Quads serializer calls its deprecated contexts()
+            warnings.simplefilter("ignore", DeprecationWarning)
+            data = dataset.serialize(format="nquads", encoding="utf-8")
+        return cls.from_nquads(data)
+
+    @classmethod
+    def from_nquads(cls, data: bytes) -> OxigraphEngine:
+        store = ox.Store()
+        store.bulk_load(data, ox.RdfFormat.N_QUADS)
+        return cls(store)
+
+    def run(self, prepared: Prepared, bindings: Mapping[str, Identifier]) -> QueryResult:
+        substitutions = {ox.Variable(name): _to_ox(term) for name, term in bindings.items()}
+        try:
+            answer = self.store.query(prepared.text, prefixes=PREFIXES, substitutions=substitutions,
+                                      use_default_graph_as_union=not prepared.has_dataset)
+            if isinstance(answer, ox.QueryBoolean):
+                return finish(QueryResult("ask", boolean=bool(answer), engine=self.name), prepared)
+            if isinstance(answer, ox.QueryTriples):
+                triples = [(_to_rdflib(t.subject), _to_rdflib(t.predicate), _to_rdflib(t.object)) for t in answer]
+                return finish(QueryResult("graph", triples=triples, engine=self.name), prepared)  # type: ignore[arg-type]
+            names = [v.value for v in answer.variables]
+            rows = [tuple(_to_rdflib(solution[name]) for name in names) for solution in answer]
+        except SyntaxError as err:
+            raise QueryError(f"{prepared.where}: SPARQL syntax error: {excerpt(err, 160)}") from None
+        except (OSError, RuntimeError, ValueError) as err:
+            raise QueryError(f"{prepared.where}: query failed: {excerpt(err, 160)}") from None
+        return finish(QueryResult("select", names, rows, engine=self.name), prepared)
+
+
+register("rdflib", RdflibEngine)
+register("oxigraph", OxigraphEngine.from_dataset)

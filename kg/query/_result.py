@@ -1,0 +1,216 @@
+"""Query results: rows of RDF terms whatever the engine, and their text forms.
+
+SELECT and ASK results print as ``table`` (aligned, IRIs shortened with the project's prefixes), ``csv`` and
+``tsv`` (the W3C SPARQL 1.1 CSV/TSV result formats), ``json`` (W3C SPARQL 1.1 Query Results JSON) or ``md``
+(a Markdown table); CONSTRUCT and DESCRIBE results print as ``turtle``, ``jsonld`` or ``nt``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Identifier
+
+from kg.errors import UsageError
+from kg.vocab import PREFIXES
+
+__all__ = ["QueryResult", "RESULT_FORMATS", "GRAPH_FORMATS", "shorten", "render"]
+
+Term = Identifier | None
+#: longest namespace first, so ``concept:`` wins over a shorter prefix of the same IRI
+_NAMESPACES = sorted(((ns, name) for name, ns in PREFIXES.items()), key=lambda item: -len(item[0]))
+TABLE_CELL = 80
+
+
+@dataclass
+class QueryResult:
+    """The answer to a query: ``rows`` of RDF terms for SELECT, ``boolean`` for ASK, ``triples`` for graphs.
+
+    >>> result = kg.query(graph, name="lab-coverage", params={"concept": "deployment-time-spread"})
+    >>> [(row["lab"], row["level"]) for row in result.records()][:1]
+    [('Anthropic', 'isolated')]
+    """
+
+    kind: str  # "select", "ask" or "graph"
+    vars: list[str] = field(default_factory=list)
+    rows: list[tuple[Term, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[tuple[Identifier, Identifier, Identifier]] = field(default_factory=list)
+    engine: str = ""
+
+    def __len__(self) -> int:
+        return len(self.rows) if self.kind == "select" else len(self.triples) if self.kind == "graph" else 1
+
+    def __iter__(self) -> Iterator[tuple[Term, ...]]:
+        return iter(self.rows)
+
+    def __bool__(self) -> bool:
+        return bool(self.boolean) if self.kind == "ask" else len(self) > 0
+
+    def records(self) -> list[dict[str, Any]]:
+        """Rows as dicts of plain Python values (literals converted, IRIs as strings, unbound as None)."""
+        return [{var: _python(term) for var, term in zip(self.vars, row, strict=True)} for row in self.rows]
+
+    def column(self, var: str) -> list[Any]:
+        """The plain Python values of one column."""
+        index = self.vars.index(var)
+        return [_python(row[index]) for row in self.rows]
+
+    @property
+    def graph(self) -> Graph:
+        """The triples of a CONSTRUCT or DESCRIBE result, with the project's prefixes bound."""
+        graph = Graph()
+        for prefix, namespace in PREFIXES.items():
+            graph.bind(prefix, namespace, override=True, replace=True)
+        for triple in self.triples:
+            graph.add(triple)
+        return graph
+
+    def to_dataframe(self) -> Any:
+        """The rows as a pandas DataFrame (pandas must be installed)."""
+        try:
+            import pandas as pd
+        except ImportError:  # pragma: no cover - pandas is in the dev extra
+            raise UsageError("to_dataframe() needs pandas: pip install pandas") from None
+        if self.kind == "graph":
+            return pd.DataFrame([[str(t) for t in triple] for triple in self.triples],
+                                columns=["subject", "predicate", "object"])
+        if self.kind == "ask":
+            return pd.DataFrame({"boolean": [bool(self.boolean)]})
+        return pd.DataFrame(self.records(), columns=self.vars)
+
+    @property
+    def df(self) -> Any:
+        """Shorthand for :meth:`to_dataframe`."""
+        return self.to_dataframe()
+
+    def serialize(self, format: str | None = None) -> bytes:
+        """This result in a text format (default: table for rows and booleans, turtle for graphs)."""
+        return render(self, format)
+
+
+def _python(term: Term) -> Any:
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        value = term.toPython()
+        return str(term) if isinstance(value, Literal) else value
+    return str(term)
+
+
+def shorten(term: Term) -> str:
+    """A term as people read it: ``concept:kludges`` for project IRIs, the text of a literal, '' if unbound."""
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        text = str(term)
+        for namespace, prefix in _NAMESPACES:
+            rest = text[len(namespace):]
+            if text.startswith(namespace) and rest and all(c.isalnum() or c in "-_." for c in rest):
+                return f"{prefix}:{rest}"
+        return f"<{text}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def _cells(result: QueryResult, show: Callable[[Term], str]) -> tuple[list[str], list[list[str]]]:
+    if result.kind == "ask":
+        return ["boolean"], [["true" if result.boolean else "false"]]
+    return list(result.vars), [[show(term) for term in row] for row in result.rows]
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _table(result: QueryResult) -> str:
+    header, rows = _cells(result, lambda t: _one_line(shorten(t)))
+    rows = [[c if len(c) <= TABLE_CELL else c[: TABLE_CELL - 1] + "…" for c in row] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    if result.kind == "select":
+        lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def _markdown(result: QueryResult) -> str:
+    header, rows = _cells(result, lambda t: _one_line(shorten(t)).replace("\\", "\\\\").replace("|", "\\|"))
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _csv(result: QueryResult) -> str:
+    """W3C SPARQL 1.1 CSV: variable names, then IRIs and literal values as plain strings."""
+    header, rows = _cells(result, lambda t: "" if t is None else f"_:{t}" if isinstance(t, BNode) else str(t))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def _tsv(result: QueryResult) -> str:
+    """W3C SPARQL 1.1 TSV: ``?var`` headers, then terms in their SPARQL/Turtle syntax."""
+    if result.kind == "ask":
+        return "?boolean\n" + ("true" if result.boolean else "false") + "\n"
+    header, rows = _cells(result, lambda t: "" if t is None else t.n3())
+    rows = [[c.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r") for c in row] for row in rows]
+    return "\n".join("\t".join(r) for r in [[f"?{h}" for h in header], *rows]) + "\n"
+
+
+def _json_term(term: Identifier) -> dict[str, str]:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    assert isinstance(term, Literal)
+    value: dict[str, str] = {"type": "literal", "value": str(term)}
+    if term.language:
+        value["xml:lang"] = term.language
+    elif term.datatype is not None:
+        value["datatype"] = str(term.datatype)
+    return value
+
+
+def _json(result: QueryResult) -> str:
+    """W3C SPARQL 1.1 Query Results JSON."""
+    if result.kind == "ask":
+        payload: dict[str, Any] = {"head": {}, "boolean": bool(result.boolean)}
+    else:
+        bindings = [{var: _json_term(term) for var, term in zip(result.vars, row, strict=True) if term is not None}
+                    for row in result.rows]
+        payload = {"head": {"vars": list(result.vars)}, "results": {"bindings": bindings}}
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+RESULT_FORMATS: dict[str, Callable[[QueryResult], str]] = {
+    "table": _table, "csv": _csv, "tsv": _tsv, "json": _json, "md": _markdown,
+}
+#: CONSTRUCT/DESCRIBE formats -> rdflib serializer names
+GRAPH_FORMATS: dict[str, str] = {"turtle": "turtle", "jsonld": "json-ld", "nt": "nt"}
+_ALIASES = {"ttl": "turtle", "json-ld": "jsonld", "ntriples": "nt", "markdown": "md"}
+
+
+def render(result: QueryResult, format: str | None = None) -> bytes:
+    """``result`` as bytes in ``format``; UsageError when the format does not fit the kind of result."""
+    name = _ALIASES.get(format or "", format) or ("turtle" if result.kind == "graph" else "table")
+    if result.kind == "graph":
+        if name not in GRAPH_FORMATS:
+            raise UsageError(f"a CONSTRUCT or DESCRIBE result prints as {', '.join(GRAPH_FORMATS)}, not '{name}'")
+        graph = result.graph
+        if name == "nt":
+            return "".join(sorted(line + "\n" for line in graph.serialize(format="nt").splitlines() if line)).encode()
+        return graph.serialize(format=GRAPH_FORMATS[name], encoding="utf-8")
+    if name not in RESULT_FORMATS:
+        raise UsageError(f"a {result.kind.upper()} result prints as {', '.join(RESULT_FORMATS)}, not '{name}'")
+    return RESULT_FORMATS[name](result).encode("utf-8")

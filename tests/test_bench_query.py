@@ -1,0 +1,22 @@
+"""The query benchmark runs end to end on the bundled corpus (its numbers are checked by people, not tests)."""
+
+from __future__ import annotations
+
+from bench.bench_query import bench_corpus, sample_params
+from kg.query import named_queries
+from tests.conftest import DATA
+
+
+def test_bench_reports_both_engines_and_ratios(graph):
+    report = bench_corpus(DATA, repeat=1, cap=None)
+    assert set(report["engines"]) == {"rdflib", "oxigraph"}
+    for engine in report["engines"].values():
+        assert set(engine["queries_s"]) == set(named_queries()) and engine["load_s"] > 0
+    assert report["ratios"]["suite"] > 0 and report["same_row_counts"] is True
+    assert report["engines"]["oxigraph"]["rows"]["lab-coverage"] == 5
+
+
+def test_sample_parameters_name_nodes_of_the_graph(graph):
+    for params in sample_params(graph).values():
+        for value in params.values():
+            assert value in graph.nodes
