@@ -17,6 +17,7 @@ demo: $(STAMP)
 	$(BIN)/kg stats
 	mkdir -p out
 	$(BIN)/kg export --format turtle -o out/graph.ttl
+	$(BIN)/kg viz -o out/graph.html
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

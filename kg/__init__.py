@@ -14,6 +14,7 @@ from kg.graph import Edge, KnowledgeGraph, SourceRef
 from kg.ingest import Bundle, ingest, ingest_text
 from kg.ontology import check_alignment
 from kg.report import Issue, Location, Report
+from kg.viz import viz
 
 __all__ = [
     "DEFAULT_DATA_DIR",
@@ -25,6 +26,7 @@ __all__ = [
     "tensions",
     "brief",
     "suggest_tensions",
+    "viz",
     "Suggestion",
     "Bundle",
     "check_alignment",
