@@ -74,8 +74,9 @@ def test_node_details_have_statement_holders_and_sources(page: str):
     facts = dict(claim["d"]["facts"])
     assert facts["Statement"].startswith("AI systems that behave identically during training")
     assert facts["Holders"] == "Alex Mallen"
-    source = claim["d"]["sources"][0]
-    assert source["n"] == 1 and source["title"] == "Clarifying the role of the behavioral selection model"
+    assert claim["d"]["src"] == [["source/clarifying-behavioral-selection-model", 1]]
+    source = page_data(page)["sources"]["source/clarifying-behavioral-selection-model"]
+    assert source["title"] == "Clarifying the role of the behavioral selection model"
     assert source["cred"].startswith("tier 3/5 · Good quality")
     concept = nodes["concept/deployment-time-spread"]
     assert "Definition" in dict(concept["d"]["facts"])
@@ -113,12 +114,14 @@ def test_hostile_text_never_appears_raw(hostile: kg.KnowledgeGraph):
 
 
 def test_only_http_urls_become_links(hostile: kg.KnowledgeGraph):
-    nodes = {n["id"]: n for n in page_data(viz(hostile))["nodes"]}
+    data = page_data(viz(hostile))
+    nodes = {n["id"]: n for n in data["nodes"]}
     assert "url" not in nodes["person/eve"]["d"] and nodes["person/eve"]["d"]["rawUrl"] == "javascript:window.__xss=4"
     assert "url" not in nodes["org/evil"]["d"]
     assert nodes["person/mallory"]["d"]["url"] == "https://example.org/mallory?a=1&b=<2>"
-    sources = {s["id"]: s for s in nodes["claim/a"]["d"]["sources"] + nodes["claim/b"]["d"]["sources"]}
-    assert "url" not in sources["source/post"] and sources["source/reply"]["url"].startswith("https://")
+    sources = data["sources"]
+    assert "url" not in sources["source/post"] and sources["source/post"]["rawUrl"] == "javascript:alert('src')"
+    assert sources["source/reply"]["url"].startswith("https://")
 
 
 @pytest.mark.parametrize(("url", "expected"), [

@@ -31,7 +31,7 @@ from kg.model import (
 from kg.vocab import ID_KINDS
 
 __all__ = ["Selection", "select", "parse_types", "parse_relations", "node_payload", "edge_payload",
-           "safe_url", "short_label"]
+           "safe_url", "short_label", "source_entry", "credibility_text"]
 
 LABEL_LIMIT = 42
 
@@ -179,11 +179,10 @@ def credibility_text(cred: Credibility | None) -> str | None:
     return f"{text} ({cred.basis})" if cred.basis and text else (text or cred.basis)
 
 
-def _source_entry(graph: KnowledgeGraph, ref: SourceRef) -> dict[str, Any]:
-    source = graph.nodes.get(ref.source)
-    entry: dict[str, Any] = {"id": ref.source, "title": _caption(graph, ref.source)}
-    if ref.number is not None:
-        entry["n"] = ref.number
+def source_entry(graph: KnowledgeGraph, source_id: str) -> dict[str, Any]:
+    """What the page shows of a source wherever it is cited: title, kind/venue/date, credibility, link."""
+    source = graph.nodes.get(source_id)
+    entry: dict[str, Any] = {"title": _caption(graph, source_id)}
     if isinstance(source, Source):
         cred = credibility_text(source.credibility)
         venue = graph.nodes.get(source.venue) if source.venue else None
@@ -203,14 +202,17 @@ def _source_entry(graph: KnowledgeGraph, ref: SourceRef) -> dict[str, Any]:
     return entry
 
 
-def _sources(graph: KnowledgeGraph, refs: Iterable[SourceRef]) -> list[dict[str, Any]]:
+def _sources(graph: KnowledgeGraph, refs: Iterable[SourceRef], table: dict[str, dict[str, Any]]) -> list[list[Any]]:
+    """``[source id, citation number or None]`` pairs; each source's entry goes once into ``table``."""
     seen: set[tuple[str, int | None]] = set()
-    out = []
+    out: list[list[Any]] = []
     for ref in refs:
         if (ref.source, ref.number) in seen:
             continue
         seen.add((ref.source, ref.number))
-        out.append(_source_entry(graph, ref))
+        if ref.source not in table:
+            table[ref.source] = source_entry(graph, ref.source)
+        out.append([ref.source, ref.number])
     return out
 
 
@@ -290,17 +292,17 @@ def _holders(graph: KnowledgeGraph, claim_id: str) -> str | None:
     return _names(graph, claim.holders) if isinstance(claim, Claim) else None
 
 
-def node_payload(graph: KnowledgeGraph, node_id: str) -> dict[str, Any]:
-    """One node as the page needs it: id, short label, type and its details."""
+def node_payload(graph: KnowledgeGraph, node_id: str, table: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """One node as the page needs it: id, short label, type and its details (sources go into ``table``)."""
     node = graph.nodes[node_id]
     if isinstance(node, Document):
         refs: Iterable[SourceRef] = (SourceRef(s, n, node.id) for n, s in sorted(node.citations.items()))
     else:
         refs = graph.sources_of(node_id)
     details: dict[str, Any] = {"title": node.caption, "facts": _node_facts(graph, node)}
-    sources = _sources(graph, refs)
+    sources = _sources(graph, refs, table)
     if sources:
-        details["sources"] = sources
+        details["src"] = sources
     own_url = getattr(node, "url", None)
     if safe_url(own_url):
         details["url"] = safe_url(own_url)
@@ -309,19 +311,18 @@ def node_payload(graph: KnowledgeGraph, node_id: str) -> dict[str, Any]:
     return {"id": node_id, "label": short_label(node.caption), "type": node.rdf_class, "d": details}
 
 
-def edge_payload(graph: KnowledgeGraph, group: list[Edge], index: int) -> dict[str, Any]:
+def edge_payload(graph: KnowledgeGraph, group: list[Edge], index: int,
+                 table: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Merged parallel edges as one line: ends, relation and details (notes, levels, documents, sources)."""
     first = group[0]
     facts: Facts = []
-    _add(facts, "From", _caption(graph, first.subject))
-    _add(facts, "To", _caption(graph, first.object))
     _add(facts, "Level", sorted({e.level for e in group if e.level}))
     _add(facts, "Note", sorted({e.note for e in group if e.note}))
     _add(facts, "Stated by claim", sorted({_caption(graph, e.claim) for e in group if e.claim}))
     _add(facts, "Asserted by", sorted({e.asserted_by for e in group}))
     _add(facts, "Document", sorted({_caption(graph, e.document) for e in group if e.document}))
-    details: dict[str, Any] = {"title": first.relation.replace("_", " "), "facts": facts}
-    sources = _sources(graph, (ref for e in group for ref in e.sources))
+    details: dict[str, Any] = {"facts": facts}
+    sources = _sources(graph, (ref for e in group for ref in e.sources), table)
     if sources:
-        details["sources"] = sources
+        details["src"] = sources
     return {"id": f"e{index}", "from": first.subject, "to": first.object, "rel": first.relation, "d": details}

@@ -75,8 +75,9 @@ def viz(graph: KnowledgeGraph, path: str | os.PathLike[str] | None = None, *, fo
 
 def render(graph: KnowledgeGraph, chosen: Selection, *, title: str | None = None, layout: str = "auto") -> str:
     """The page for an already chosen part of ``graph``."""
-    nodes = [node_payload(graph, n) for n in chosen.nodes]
-    edges = [edge_payload(graph, group, i) for i, group in enumerate(chosen.edges)]
+    sources: dict[str, dict[str, Any]] = {}
+    nodes = [node_payload(graph, n, sources) for n in chosen.nodes]
+    edges = [edge_payload(graph, group, i, sources) for i, group in enumerate(chosen.edges)]
     large = layout == "python" or (layout == "auto" and len(nodes) > LARGE_GRAPH)
     if large:
         positions = pivot_layout(chosen.nodes, [(e["from"], e["to"]) for e in edges])
@@ -89,7 +90,7 @@ def render(graph: KnowledgeGraph, chosen: Selection, *, title: str | None = None
     heading = title or "Knowledge graph"
     focus = graph.nodes[chosen.focus].caption if chosen.focus else None
     data = {"title": heading, "large": large, "focus": chosen.focus, "types": types, "relations": rels,
-            "nodes": nodes, "edges": edges}
+            "nodes": nodes, "edges": edges, "sources": sources}
     vis_js, vis_css = _vis_assets()
     app_js, app_css = _asset("graph.js"), _asset("graph.css")
     scripts = [vis_js, app_js]

@@ -106,14 +106,16 @@
   // --- cards: tooltip and panel ----------------------------------------------------------------------
   function card(item, kind, full) {
     var root = el("div", "kg-card");
-    root.appendChild(el("h3", "kg-title", item.d.title));
+    root.appendChild(el("h3", "kg-title", kind === "node" ? item.d.title : item.rel.replace(/_/g, " ")));
     var badgeText = kind === "node" ? item.type : "relation: " + item.rel.replace(/_/g, " ");
     var badge = el("span", "kg-badge", badgeText);
     badge.style.background = kind === "node" ? TYPES[item.type].color : RELS[item.rel].color;
     root.appendChild(badge);
     if (kind === "node") { root.appendChild(el("div", "kg-id", item.id)); }
+    var facts = kind === "node" ? item.d.facts
+      : [["From", BY_ID[item.from].d.title], ["To", BY_ID[item.to].d.title]].concat(item.d.facts);
     var dl = el("dl");
-    item.d.facts.forEach(function (fact) {
+    facts.forEach(function (fact) {
       var value = fact[1];
       if (!full && value.length > 280) { value = value.slice(0, 279) + "…"; }
       dl.appendChild(el("dt", null, fact[0]));
@@ -126,14 +128,14 @@
       dl.appendChild(dd);
     }
     root.appendChild(dl);
-    var sources = item.d.sources || [];
+    var sources = item.d.src || [];
     if (sources.length) {
       root.appendChild(el("dt", null, "Sources"));
       var list = el("ol", "kg-sources");
       var shown = full ? sources : sources.slice(0, 4);
-      shown.forEach(function (s) {
-        var li = el("li");
-        if (s.n !== undefined) { li.appendChild(document.createTextNode("[" + s.n + "] ")); }
+      shown.forEach(function (ref) {
+        var s = DATA.sources[ref[0]], li = el("li");
+        if (ref[1] !== null) { li.appendChild(document.createTextNode("[" + ref[1] + "] ")); }
         li.appendChild(s.url ? link(s.url, s.title) : el("span", "kg-source-title", s.title));
         if (s.meta) { li.appendChild(el("span", "kg-meta", s.meta)); }
         if (s.cred) { li.appendChild(el("span", "kg-cred", "Credibility: " + s.cred)); }
