@@ -1,8 +1,13 @@
 """Positions for large graphs, computed in Python so the browser draws at once instead of simulating physics.
 
-Pivot MDS (Brandes & Pich, 2006): breadth-first distances from a few well-spread pivot nodes, double
-centred, projected on their two main axes. It costs one BFS per pivot (linear in the edges) and a small
-eigenproblem, so 10,000 nodes take well under a second, where force-directed layouts are quadratic.
+Two steps, each linear in the size of the graph (force-directed layouts with exact repulsion are quadratic):
+
+1. Pivot MDS (Brandes & Pich, 2006) for the global shape: breadth-first distances from a few well-spread
+   pivot nodes, double centred, projected on their two main axes.
+2. A force-directed refinement where edges are springs and repulsion comes from a density field: nodes are
+   counted on a grid, the counts blurred (by FFT), and each node pushed down the gradient. This spreads the
+   dense core MDS leaves in small-world graphs so that nodes stop overlapping.
+
 Connected components are laid out one by one and packed in rows, largest first. Output is deterministic.
 """
 
@@ -104,7 +109,81 @@ def _component_layout(comp: list[int], adjacency: list[list[int]],
     coords = _scale(coords, comp, adjacency, local)
     # nodes with identical distances to every pivot (leaves of one hub) would sit on one spot: spread them
     coords += rng.normal(scale=EDGE_LENGTH * 0.35, size=coords.shape)
+    pairs = np.array([(local[u], local[v]) for u in comp for v in adjacency[u] if u < v], dtype=np.int64)
+    if len(pairs):
+        coords = _refine(coords, pairs[:, 0], pairs[:, 1])
     return comp, coords
+
+
+def _blur_kernel(shape: tuple[int, int], sigma: float) -> np.ndarray:
+    """The FFT of a Gaussian of ``sigma`` cells, centred at the origin of a grid of ``shape`` (wrapping)."""
+    ys = np.minimum(np.arange(shape[0]), shape[0] - np.arange(shape[0]))
+    xs = np.minimum(np.arange(shape[1]), shape[1] - np.arange(shape[1]))
+    kernel = np.exp(-(ys[:, None] ** 2 + xs[None, :] ** 2) / (2 * sigma**2))
+    return np.fft.rfft2(kernel)
+
+
+def _near_repulsion(xy: np.ndarray, key: np.ndarray, length: float, reach: int = 6) -> np.ndarray:
+    """Exact repulsion between nodes sharing a grid cell, which the blurred density cannot tell apart
+    (nodes with the same neighbours would otherwise settle on one spot)."""
+    order = np.argsort(key, kind="stable")
+    force = np.zeros_like(xy)
+    n = len(xy)
+    for offset in range(1, min(reach, n - 1) + 1):
+        i, j = order[:-offset], order[offset:]
+        same = key[i] == key[j]
+        if not same.any():
+            break
+        i, j = i[same], j[same]
+        delta = xy[i] - xy[j]
+        dist2 = (delta**2).sum(axis=1)
+        tiny = dist2 < 1e-6  # on the very same spot: part them along a direction fixed by their indices
+        if tiny.any():
+            angle = (i[tiny] * 7 + j[tiny] * 13) % 360 * math.pi / 180
+            delta[tiny] = np.column_stack([np.cos(angle), np.sin(angle)]) * 0.1
+            dist2[tiny] = 0.01
+        push = delta * (length**2 / np.maximum(dist2, (length * 0.05) ** 2))[:, None] * 0.5
+        for k in (0, 1):
+            force[:, k] += np.bincount(i, weights=push[:, k], minlength=n)
+            force[:, k] -= np.bincount(j, weights=push[:, k], minlength=n)
+    return force
+
+
+def _refine(xy: np.ndarray, a: np.ndarray, b: np.ndarray, iterations: int = 80) -> np.ndarray:
+    """Springs on edges plus repulsion from the blurred node density, with a cooling step limit."""
+    n, length = len(xy), EDGE_LENGTH
+    cell = length
+    side = length * math.sqrt(n) * 1.2  # room for about one node per cell
+    spread = float(np.abs(xy - xy.mean(axis=0)).max()) or 1.0
+    if spread < side / 2:
+        xy = (xy - xy.mean(axis=0)) * (side / 2 / spread)
+    step = side / 8
+    degree = np.bincount(a, minlength=n) + np.bincount(b, minlength=n) + 1.0
+    for _ in range(iterations):
+        delta = xy[b] - xy[a]
+        dist = np.sqrt((delta**2).sum(axis=1)) + 1e-9
+        pull = (delta * ((dist - length) / dist * 0.5)[:, None])
+        force = np.zeros_like(xy)
+        for k in (0, 1):
+            force[:, k] += np.bincount(a, weights=pull[:, k], minlength=n)
+            force[:, k] -= np.bincount(b, weights=pull[:, k], minlength=n)
+        force /= degree[:, None]
+        low = xy.min(axis=0) - 4 * cell
+        cells = np.minimum(np.ceil((xy.max(axis=0) + 4 * cell - low) / cell).astype(int), 1024)
+        size = (xy.max(axis=0) + 4 * cell - low) / cells
+        idx = np.minimum(((xy - low) / size).astype(int), cells - 1)
+        shape = (int(cells[0]) * 2, int(cells[1]) * 2)  # padded: the blur must not wrap around
+        counts = np.zeros(shape)
+        np.add.at(counts, (idx[:, 0], idx[:, 1]), 1.0)
+        density = np.fft.irfft2(np.fft.rfft2(counts) * _blur_kernel(shape, 1.5), s=shape)
+        gx, gy = np.gradient(density)
+        force[:, 0] -= gx[idx[:, 0], idx[:, 1]] * length * 0.6
+        force[:, 1] -= gy[idx[:, 0], idx[:, 1]] * length * 0.6
+        force += _near_repulsion(xy, idx[:, 0] * shape[1] + idx[:, 1], length) / degree[:, None]
+        norm = np.sqrt((force**2).sum(axis=1)) + 1e-9
+        xy = xy + force * (np.minimum(norm, step) / norm)[:, None]
+        step = max(step * 0.93, length * 0.05)
+    return xy
 
 
 def _scale(coords: np.ndarray, comp: list[int], adjacency: list[list[int]], local: dict[int, int]) -> np.ndarray:

@@ -2,7 +2,10 @@
  * Every value from the data becomes DOM text (textContent), never markup; only http(s) URLs become links. */
 (function () {
   "use strict";
+  var mark = function (name) { if (window.performance && performance.mark) { performance.mark("kg:" + name); } };
+  mark("start");
   var DATA = JSON.parse(document.getElementById("kg-data").textContent);
+  mark("parsed");
   var TYPES = {}, RELS = {}, BY_ID = {}, EDGE_BY_ID = {};
   DATA.types.forEach(function (t) { TYPES[t.name] = t; });
   DATA.relations.forEach(function (r) { RELS[r.name] = r; });
@@ -52,10 +55,14 @@
   }
 
   // --- the network ---------------------------------------------------------------------------------
+  // shape, size and colour come from one group per node type, so each node carries only what is its own
+  var groups = {};
+  DATA.types.forEach(function (t) {
+    groups[t.name] = { shape: t.shape, size: t.size, color: nodeColor(t.name, false),
+                       borderWidth: t.name === "Tension" ? 2 : 1 };
+  });
   var nodes = new vis.DataSet(DATA.nodes.map(function (n) {
-    var t = TYPES[n.type];
-    var item = { id: n.id, label: n.label, shape: t.shape, size: t.size, color: nodeColor(n.type, false),
-                 font: { color: "#343a40" }, borderWidth: n.type === "Tension" ? 2 : 1 };
+    var item = { id: n.id, label: n.label, group: n.type };
     if (n.x !== undefined) { item.x = n.x; item.y = n.y; }
     return item;
   }));
@@ -66,11 +73,13 @@
     item.arrows = { to: { enabled: r.arrows, scaleFactor: 0.5 } };
     return item;
   }));
+  mark("datasets");
   var options = {
     autoResize: true,
-    nodes: { font: { size: 12, face: "system-ui, sans-serif", strokeWidth: 3, strokeColor: "#ffffff" } },
+    groups: groups,
+    nodes: { font: { size: 12, color: "#343a40", face: "system-ui, sans-serif", strokeWidth: 3, strokeColor: "#ffffff" } },
     edges: { selectionWidth: 2, hoverWidth: 0.5, smooth: DATA.large ? false : { type: "continuous", roundness: 0.3 } },
-    interaction: { hover: true, tooltipDelay: 80, hideEdgesOnDrag: DATA.large, hideEdgesOnZoom: DATA.large,
+    interaction: { hover: !DATA.large, tooltipDelay: 80, hideEdgesOnDrag: DATA.large, hideEdgesOnZoom: DATA.large,
                    navigationButtons: false, keyboard: { enabled: true, bindToWindow: false } },
     layout: { improvedLayout: !DATA.large, randomSeed: 7 },
     physics: DATA.large ? { enabled: false } : {
@@ -81,13 +90,16 @@
   };
   var container = $("kg-graph");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
+  mark("network");
   var api = window.kgViz = { network: network, nodes: nodes, edges: edges, data: DATA, ready: false,
                              selected: null };
 
   function markReady() {
     network.once("afterDrawing", function () {
+      mark("drawn");
       api.ready = true;
       document.body.setAttribute("data-ready", "true");
+      window.setTimeout(fillNames, 0);
       if (DATA.focus && BY_ID[DATA.focus]) { selectNode(DATA.focus, false); }
     });
     network.redraw();
@@ -161,10 +173,36 @@
     tooltip.style.top = y + "px";
   }
   function hideTooltip() { tooltip.hidden = true; tooltip.replaceChildren(); }
-  network.on("hoverNode", function (p) { showTooltip(BY_ID[p.node], "node", p.pointer.DOM); });
-  network.on("hoverEdge", function (p) { showTooltip(EDGE_BY_ID[p.edge], "edge", p.pointer.DOM); });
-  network.on("blurNode", hideTooltip);
-  network.on("blurEdge", hideTooltip);
+  if (!DATA.large) {
+    network.on("hoverNode", function (p) { showTooltip(BY_ID[p.node], "node", p.pointer.DOM); });
+    network.on("hoverEdge", function (p) { showTooltip(EDGE_BY_ID[p.edge], "edge", p.pointer.DOM); });
+    network.on("blurNode", hideTooltip);
+    network.on("blurEdge", hideTooltip);
+  } else {
+    // vis-network's own hover redraws the whole canvas on every change; on a large graph, only look up
+    // what is under the pointer, at most once per frame, and leave the drawing alone
+    var pending = null, hovered = null;
+    container.addEventListener("mousemove", function (event) {
+      var box = container.getBoundingClientRect();
+      var pointer = { x: event.clientX - box.left, y: event.clientY - box.top };
+      if (pending === null) {
+        window.requestAnimationFrame(function () {
+          var at = pending;
+          pending = null;
+          var id = network.getNodeAt(at), kind = "node", item = id !== undefined ? BY_ID[id] : null;
+          if (!item) {
+            id = network.getEdgeAt(at);
+            kind = "edge";
+            item = id !== undefined ? EDGE_BY_ID[id] : null;
+          }
+          if (!item) { hovered = null; hideTooltip(); return; }
+          if (hovered !== id) { hovered = id; showTooltip(item, kind, at); }
+        });
+      }
+      pending = pointer;
+    });
+    container.addEventListener("mouseleave", function () { hovered = null; hideTooltip(); });
+  }
   network.on("dragStart", hideTooltip);
   network.on("zoom", hideTooltip);
 
@@ -182,7 +220,8 @@
     var nodeUpdates = [], edgeUpdates = [];
     DATA.nodes.forEach(function (n) {
       var dim = keepNodes !== null && !keepNodes.has(n.id);
-      nodeUpdates.push({ id: n.id, color: nodeColor(n.type, dim), font: { color: dim ? "#ced4da" : "#343a40" } });
+      nodeUpdates.push({ id: n.id, color: nodeColor(n.type, dim), font: { color: dim ? "#ced4da" : "#343a40" },
+                         borderWidth: n.type === "Tension" ? 2 : 1 });
     });
     DATA.edges.forEach(function (e) { edgeUpdates.push(edgeView(e, keepEdges !== null && !keepEdges.has(e.id))); });
     nodes.update(nodeUpdates);
@@ -196,12 +235,12 @@
     hideTooltip();
     var neighbours = network.getConnectedNodes(id).filter(function (n) { return !nodes.get(n).hidden; });
     var around = network.getConnectedEdges(id).filter(function (e) { return !edges.get(e).hidden; });
+    api.selected = id;
+    showPanel(item, "node");
     var keep = new Set(neighbours.concat([id]));
     setDim(keep, new Set(around));
     network.setSelection({ nodes: [id].concat(neighbours), edges: around }, { unselectAll: true, highlightEdges: false });
     if (move) { network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: { duration: 300 } }); }
-    api.selected = id;
-    showPanel(item, "node");
     return true;
   }
   api.selectNode = selectNode;
@@ -226,15 +265,17 @@
   $("kg-panel-close").addEventListener("click", clearSelection);
 
   // --- search ------------------------------------------------------------------------------------------------
-  var names = $("kg-names");
-  var fragment = document.createDocumentFragment();
-  DATA.nodes.forEach(function (n) {
-    var option = document.createElement("option");
-    option.value = n.d.title.length > 120 ? n.d.title.slice(0, 119) + "…" : n.d.title;
-    option.label = n.type + " · " + n.id;
-    fragment.appendChild(option);
-  });
-  names.appendChild(fragment);
+  function fillNames() {  // suggestions for the search box, after the first drawing
+    var fragment = document.createDocumentFragment();
+    DATA.nodes.forEach(function (n) {
+      var option = document.createElement("option");
+      option.value = n.d.title.length > 120 ? n.d.title.slice(0, 119) + "…" : n.d.title;
+      option.label = n.type + " · " + n.id;
+      fragment.appendChild(option);
+    });
+    $("kg-names").appendChild(fragment);
+    mark("names");
+  }
 
   function find(query) {
     var q = query.trim().toLowerCase().replace(/\s+/g, " ");
@@ -305,4 +346,5 @@
   });
   $("kg-fit").addEventListener("click", function () { network.fit({ animation: { duration: 300 } }); });
   applyFilters();
+  mark("filters");
 }());
