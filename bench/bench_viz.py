@@ -132,17 +132,19 @@ def _measure(browser: Any, path: Path, kind: str, timeout: float) -> dict[str, f
         net = "kgViz.network" if kind == "kg" else "network"
         drawn = page.evaluate("() => window.__drawn || performance.now()") if kind == "pyvis" else page.evaluate(
             "() => performance.now()")
-        node = page.evaluate(f"() => {net}.body.nodeIndices[Math.floor({net}.body.nodeIndices.length / 2)]")
-        point = page.evaluate(f"id => {net}.canvasToDOM({net}.getPosition(id))", node)
         box = page.locator("#kg-graph" if kind == "kg" else "#mynetwork").bounding_box()
-        page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
-        if kind == "kg":
-            page.locator("#kg-panel").wait_for(state="visible", timeout=timeout * 1000)
-        else:
-            while not page.evaluate("() => network.getSelectedNodes().length > 0"):
-                if time.monotonic() > deadline:
-                    return {"drawn": drawn / 1000, "clickable": None}
-                time.sleep(0.02)
+        # pyvis keeps simulating after it stabilises, so its nodes drift: aim again until a click lands
+        while True:
+            node = page.evaluate(f"() => {net}.body.nodeIndices[Math.floor({net}.body.nodeIndices.length / 2)]")
+            point = page.evaluate(f"id => {net}.canvasToDOM({net}.getPosition(id))", node)
+            page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+            if kind == "kg":
+                page.locator("#kg-panel").wait_for(state="visible", timeout=timeout * 1000)
+                break
+            if page.evaluate("() => network.getSelectedNodes().length > 0"):
+                break
+            if time.monotonic() > deadline:
+                return {"drawn": round(drawn / 1000, 3), "clickable": None}
         clickable = page.evaluate("() => performance.now()")
         if errors:
             raise RuntimeError(f"{kind} page errors: {errors[:3]}")

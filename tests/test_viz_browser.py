@@ -305,9 +305,12 @@ def test_screenshot(browser: Any, demo_file: Path, tmp_path: Path):
     try:
         target = ROOT / "docs" / "graph.png" if os.environ.get("KG_UPDATE_SCREENSHOT") else tmp_path / "graph.png"
         target.parent.mkdir(exist_ok=True)
-        page.page.locator("#kg-search").fill("behavioral selection model")
-        page.page.locator("#kg-search").press("Enter")
-        page.page.wait_for_timeout(500)
+        tension = "tension/spread-priority-vs-lab-priorities"  # hover one of the Mallen briefing's tensions
+        point = page.js("id => kgViz.network.canvasToDOM(kgViz.network.getPosition(id))", tension)
+        box = page.page.locator("#kg-graph").bounding_box()
+        page.page.mouse.move(box["x"] + point["x"], box["y"] + point["y"], steps=3)
+        page.page.locator("#kg-tooltip").wait_for(state="visible", timeout=5000)
+        assert "Claim A" in page.page.locator("#kg-tooltip").inner_text()
         page.page.screenshot(path=str(target))
         assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and target.stat().st_size > 50_000
     finally:

@@ -129,7 +129,7 @@ def _node_style(node_type: str) -> dict[str, Any]:
 def _edge_style(relation: str) -> dict[str, Any]:
     style = edge_style(relation)
     return {"color": style.color, "width": style.width, "dashes": list(style.dashes),
-            "arrows": style.arrows(relation)}
+            "arrows": style.arrows(relation), "length": style.length}
 
 
 def _shape_svg(shape: str) -> str:

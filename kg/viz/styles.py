@@ -27,11 +27,13 @@ class NodeStyle:
 
 @dataclass(frozen=True)
 class EdgeStyle:
-    """A relation's colour, line width and dash pattern (empty: a solid line)."""
+    """A relation's colour, line width, dash pattern (empty: a solid line) and, when set, the length its
+    edges settle at in the physics simulation (short ones keep a tension between its two claims)."""
 
     color: str
     width: float = 1.0
     dashes: tuple[int, ...] = ()
+    length: int | None = None
 
     def arrows(self, relation: str) -> bool:
         """Whether the relation has a direction (symmetric ones are drawn without arrows)."""
@@ -53,8 +55,8 @@ NODE_STYLES: dict[str, NodeStyle] = {
 
 #: relation -> style
 EDGE_STYLES: dict[str, EdgeStyle] = {
-    "in_tension_with": EdgeStyle("#e03131", 4.0, (10, 6)),
-    "involves": EdgeStyle("#ff8787", 1.5, (3, 4)),
+    "in_tension_with": EdgeStyle("#e03131", 4.0, (10, 6), 120),
+    "involves": EdgeStyle("#ff8787", 1.5, (3, 4), 60),
     "supports": EdgeStyle("#2f9e44", 2.5),
     "cites": EdgeStyle("#b6b6b6", 0.8),
     "asserts": EdgeStyle("#b279a2", 1.2),

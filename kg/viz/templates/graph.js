@@ -71,6 +71,7 @@
     item.from = e.from;
     item.to = e.to;
     item.arrows = { to: { enabled: r.arrows, scaleFactor: 0.5 } };
+    if (r.length !== null && !DATA.large) { item.length = r.length; }
     return item;
   }));
   mark("datasets");
@@ -126,13 +127,18 @@
     if (kind === "node") { root.appendChild(el("div", "kg-id", item.id)); }
     var facts = kind === "node" ? item.d.facts
       : [["From", BY_ID[item.from].d.title], ["To", BY_ID[item.to].d.title]].concat(item.d.facts);
-    var dl = el("dl");
+    var dl = el("dl"), title = kind === "node" ? item.d.title : null, hidden = 0;
     facts.forEach(function (fact) {
       var value = fact[1];
-      if (!full && value.length > 280) { value = value.slice(0, 279) + "…"; }
+      if (!full) {  // a tooltip stays small: no repeat of the title, short values, the first few facts
+        if (value === title) { return; }
+        if (dl.childNodes.length >= 8) { hidden++; return; }
+        if (value.length > 120) { value = value.slice(0, 119) + "…"; }
+      }
       dl.appendChild(el("dt", null, fact[0]));
       dl.appendChild(el("dd", null, value));
     });
+    if (hidden) { dl.appendChild(el("div", "kg-more", "+ " + hidden + " more (click to see all)")); }
     if (item.d.url || item.d.rawUrl) {
       dl.appendChild(el("dt", null, "Link"));
       var dd = el("dd");
@@ -144,7 +150,7 @@
     if (sources.length) {
       root.appendChild(el("dt", null, "Sources"));
       var list = el("ol", "kg-sources");
-      var shown = full ? sources : sources.slice(0, 4);
+      var shown = full ? sources : sources.slice(0, 2);
       shown.forEach(function (ref) {
         var s = DATA.sources[ref[0]], li = el("li");
         if (ref[1] !== null) { li.appendChild(document.createTextNode("[" + ref[1] + "] ")); }
