@@ -22,6 +22,9 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+bench: $(STAMP)
+	$(BIN)/python -m bench.bench_viz
+
 lint: $(STAMP)
 	$(BIN)/ruff check kg tests bench
 
