@@ -246,6 +246,7 @@ def test_cli_types_and_relations(tmp_path: Path):
     (["--depth", "2"], "kg: error: --depth needs --focus"),
     (["--focus", "person/nobody"], "kg: error: no node 'person/nobody' in the graph"),
     (["--focus", "Jane Roe", "--depth", "-1"], "kg: error: --depth must be 0 or more, got -1"),
+    (["--types", "Event", "--relations", "cites"], "kg: error: nothing to draw: no node is left after"),
 ])
 def test_cli_usage_errors(tmp_path: Path, args: list[str], message: str):
     out = tmp_path / "graph.html"

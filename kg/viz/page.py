@@ -40,7 +40,7 @@ from kg.viz._data import (
 from kg.viz._layout import pivot_layout
 from kg.viz.styles import NODE_STYLES, edge_style, node_style
 
-__all__ = ["viz", "LARGE_GRAPH", "TEMPLATE_DIR"]
+__all__ = ["viz", "render", "to_script_json", "LARGE_GRAPH", "TEMPLATE_DIR"]
 
 #: above this many nodes, positions are computed in Python and physics is off
 LARGE_GRAPH = 1000
@@ -63,6 +63,9 @@ def viz(graph: KnowledgeGraph, path: str | os.PathLike[str] | None = None, *, fo
     if layout not in ("auto", "physics", "python"):
         raise UsageError(f"unknown layout '{layout}' (known: auto, physics, python)")
     chosen = select(graph, focus=focus, depth=depth, types=parse_types(types), relations=parse_relations(relations))
+    if not chosen.nodes:
+        raise UsageError("nothing to draw: the graph has no nodes" if not graph.nodes
+                         else "nothing to draw: no node is left after --types/--relations")
     html = render(graph, chosen, title=title, layout=layout)
     if path is not None:
         payload = html.encode("utf-8")
