@@ -122,7 +122,7 @@ def _measure(browser: Any, path: Path, kind: str, timeout: float) -> dict[str, f
     if kind == "pyvis":
         page.add_init_script(_PYVIS_HOOK)
     try:
-        page.goto(path.as_uri(), timeout=timeout * 1000)
+        page.goto(path.as_uri(), timeout=timeout * 1000, wait_until="commit")
         deadline = time.monotonic() + timeout
         flag = "document.body.dataset.ready === 'true'" if kind == "kg" else "window.__drawn !== undefined"
         while not page.evaluate(f"() => {flag}"):
@@ -130,8 +130,8 @@ def _measure(browser: Any, path: Path, kind: str, timeout: float) -> dict[str, f
                 return {"drawn": None, "clickable": None}
             time.sleep(0.02)
         net = "kgViz.network" if kind == "kg" else "network"
-        drawn = page.evaluate("() => window.__drawn || performance.now()") if kind == "pyvis" else page.evaluate(
-            "() => performance.now()")
+        drawn = page.evaluate("() => window.__drawn" if kind == "pyvis"
+                              else "() => performance.getEntriesByName('kg:drawn')[0].startTime")
         box = page.locator("#kg-graph" if kind == "kg" else "#mynetwork").bounding_box()
         # pyvis keeps simulating after it stabilises, so its nodes drift: aim again until a click lands
         while True:

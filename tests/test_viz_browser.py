@@ -294,6 +294,12 @@ def test_large_graph_is_laid_out_in_python(browser: Any, tmp_path: Path):
         assert page.js("id => kgViz.network.getPosition(id)", node["id"]) == {"x": node["x"], "y": node["y"]}
         page.click_node(node["id"])
         assert page.page.locator("#kg-panel h3").inner_text() == node["d"]["title"]
+        page.page.locator("#kg-panel-close").click()
+        point = page.js("id => kgViz.network.canvasToDOM(kgViz.network.getPosition(id))", node["id"])
+        box = page.page.locator("#kg-graph").bounding_box()
+        page.page.mouse.move(box["x"] + point["x"] + 1, box["y"] + point["y"] + 1, steps=3)
+        page.page.locator("#kg-tooltip").wait_for(state="visible", timeout=5000)  # found without vis's hover
+        assert page.page.locator("#kg-tooltip h3").inner_text() == node["d"]["title"]
         assert page.errors == [] and page.requests == [path.as_uri()]
     finally:
         page.close()

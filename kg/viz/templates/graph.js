@@ -66,11 +66,12 @@
     if (n.x !== undefined) { item.x = n.x; item.y = n.y; }
     return item;
   }));
+  // flat per-edge options (vis-network deep-copies nested ones for each of possibly 20,000 edges)
   var edges = new vis.DataSet(DATA.edges.map(function (e) {
-    var r = RELS[e.rel], item = edgeView(e, false);
-    item.from = e.from;
-    item.to = e.to;
-    item.arrows = { to: { enabled: r.arrows, scaleFactor: 0.5 } };
+    var r = RELS[e.rel], item = { id: e.id, from: e.from, to: e.to, color: r.color };
+    if (r.width !== 1) { item.width = r.width; }
+    if (r.dashes.length) { item.dashes = r.dashes; }
+    if (r.arrows) { item.arrows = "to"; }
     if (r.length !== null && !DATA.large) { item.length = r.length; }
     return item;
   }));
@@ -79,7 +80,8 @@
     autoResize: true,
     groups: groups,
     nodes: { font: { size: 12, color: "#343a40", face: "system-ui, sans-serif", strokeWidth: 3, strokeColor: "#ffffff" } },
-    edges: { selectionWidth: 2, hoverWidth: 0.5, smooth: DATA.large ? false : { type: "continuous", roundness: 0.3 } },
+    edges: { selectionWidth: 2, hoverWidth: 0.5, color: { inherit: false }, arrows: { to: { enabled: false, scaleFactor: 0.5 } },
+             smooth: DATA.large ? false : { type: "continuous", roundness: 0.3 } },
     interaction: { hover: !DATA.large, tooltipDelay: 80, hideEdgesOnDrag: DATA.large, hideEdgesOnZoom: DATA.large,
                    navigationButtons: false, keyboard: { enabled: true, bindToWindow: false } },
     layout: { improvedLayout: !DATA.large, randomSeed: 7 },
@@ -95,7 +97,7 @@
   var api = window.kgViz = { network: network, nodes: nodes, edges: edges, data: DATA, ready: false,
                              selected: null };
 
-  function markReady() {
+  function markReady() {  // called right after fit(), which asks vis-network for the next frame
     network.once("afterDrawing", function () {
       mark("drawn");
       api.ready = true;
@@ -103,7 +105,6 @@
       window.setTimeout(fillNames, 0);
       if (DATA.focus && BY_ID[DATA.focus]) { selectNode(DATA.focus, false); }
     });
-    network.redraw();
   }
   if (DATA.large) {
     network.fit({ animation: false });
