@@ -7,7 +7,11 @@ import hashlib
 import html
 import json
 import math
+import os
+import pty
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -263,3 +267,17 @@ def test_cli_bad_data_and_unwritable_output(tmp_path: Path, minimal: Path):
     unwritable = run_kg("viz", "--data", str(FIXTURES / "minimal"), "-o", str(tmp_path / "missing" / "g.html"))
     assert unwritable.code == 1 and unwritable.err.startswith("kg: error: cannot write")
     assert "Traceback" not in unwritable.err
+
+
+def test_cli_refuses_to_print_a_page_on_a_terminal(tmp_path: Path):
+    main, follower = pty.openpty()
+    try:
+        proc = subprocess.run([sys.executable, "-m", "kg.cli", "viz", "--data", str(FIXTURES / "minimal")],
+                              stdout=follower, stderr=subprocess.PIPE, text=True, timeout=120, cwd=tmp_path)
+    finally:
+        os.close(follower)
+        os.close(main)
+    assert proc.returncode == 2
+    assert proc.stderr == "kg: error: kg viz writes a whole HTML page: give -o FILE (or redirect stdout)\n"
+    piped = run_kg("viz", "--data", str(FIXTURES / "minimal"))
+    assert piped.code == 0 and piped.out.startswith("<!DOCTYPE html>")

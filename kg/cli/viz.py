@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from kg.build import load
 from kg.cli._io import emit
@@ -37,6 +38,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 def run(args: argparse.Namespace) -> int:
     if args.depth is not None and args.focus is None:
         raise UsageError("--depth needs --focus")
+    if args.output is None and sys.stdout.isatty():
+        raise UsageError("kg viz writes a whole HTML page: give -o FILE (or redirect stdout)")
     html = viz(load(args.data), focus=args.focus, depth=2 if args.depth is None else args.depth, types=args.types,
                relations=args.relations, title=args.title, layout=args.layout)
     emit(html.encode("utf-8"), args.output)
