@@ -254,7 +254,7 @@ def test_hostile_strings_show_literally_and_never_run(browser: Any, tmp_path: Pa
                 assert "URL (not a web link): javascript:alert('src')" in panel
             if node_id == "person/eve":
                 assert "<script>window.__xss=3</script> and {{ 7*7 }} and href" in panel
-                assert "javascript:window.__xss=4" in panel
+                assert "javascript:window.__xss=4 (not a web link)" in panel
         page.click_node("tension/ab")
         assert 'Note <a href="javascript:window.__xss=19">click</a> ]]> <!-- comment' in page.page.locator(
             "#kg-panel").inner_text()

@@ -143,7 +143,7 @@
     if (item.d.url || item.d.rawUrl) {
       dl.appendChild(el("dt", null, "Link"));
       var dd = el("dd");
-      dd.appendChild(item.d.url ? link(item.d.url) : el("span", "kg-raw-url", item.d.rawUrl));
+      dd.appendChild(item.d.url ? link(item.d.url) : el("span", "kg-raw-url", item.d.rawUrl + " (not a web link)"));
       dl.appendChild(dd);
     }
     root.appendChild(dl);
