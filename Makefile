@@ -19,12 +19,15 @@ demo: $(STAMP)
 	$(BIN)/kg export --format turtle -o out/graph.ttl
 	$(BIN)/kg brief --document doc/briefing-mallen-behavioral-selection -o out/briefing-mallen.md
 	$(BIN)/kg tensions --all --suggested -o out/tensions.md
+	$(BIN)/kg viz -o out/graph.html
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.bench_query
+	$(BIN)/python -m bench.bench_viz
+	$(BIN)/python -m bench.export
 
 lint: $(STAMP)
 	$(BIN)/ruff check kg tests bench

@@ -16,6 +16,7 @@ from kg.ontology import check_alignment
 from kg.query import QueryResult, named_queries, query
 from kg.rdf_read import load_rdf
 from kg.report import Issue, Location, Report
+from kg.viz import viz
 
 __all__ = [
     "DEFAULT_DATA_DIR",
@@ -31,6 +32,7 @@ __all__ = [
     "query",
     "named_queries",
     "QueryResult",
+    "viz",
     "Suggestion",
     "Bundle",
     "check_alignment",

@@ -18,7 +18,7 @@ from kg.errors import DataError, KgError
 __all__ = ["main", "COMMANDS"]
 
 #: subcommand modules, in the order ``kg --help`` lists them
-COMMANDS = ["validate", "stats", "export", "ingest", "tensions", "brief", "query"]
+COMMANDS = ["validate", "stats", "export", "ingest", "tensions", "brief", "query", "viz"]
 
 
 def _parser() -> argparse.ArgumentParser:
