@@ -34,8 +34,8 @@ from kg.errors import ExportError, UsageError
 from kg.graph import KnowledgeGraph
 from kg.vocab import ONTOLOGY_DIR
 
-__all__ = ["Format", "register", "get", "formats", "by_extension", "export", "union_graph", "jsonld_context",
-           "flat_graph"]
+__all__ = ["Format", "register", "get", "formats", "triple_formats", "serialize_triples", "by_extension", "export",
+           "union_graph", "jsonld_context", "flat_graph"]
 
 Serializer = Callable[[KnowledgeGraph], bytes]
 
@@ -52,6 +52,8 @@ class Format:
     aliases: tuple[str, ...] = ()
     kind: str = "rdf"
     archive: bool = False
+    #: the same writer for any plain triple graph (a CONSTRUCT result), for the triple formats
+    triples: Callable[[Graph], bytes] | None = None
 
 
 _REGISTRY: dict[str, Format] = {}
@@ -75,6 +77,19 @@ def get(name: str) -> Format:
 def formats() -> list[str]:
     """Names of the registered formats (aliases left out)."""
     return sorted({fmt.name for fmt in _REGISTRY.values()})
+
+
+def triple_formats() -> list[str]:
+    """Names of the formats that can also write a plain triple graph (see :func:`serialize_triples`)."""
+    return [name for name in formats() if _REGISTRY[name].triples is not None]
+
+
+def serialize_triples(graph: Graph, format: str) -> bytes:
+    """Any triple graph (a CONSTRUCT or DESCRIBE result) in a triple format, as deterministically as exports."""
+    fmt = get(format)
+    if fmt.triples is None:
+        raise UsageError(f"'{fmt.name}' cannot hold a plain triple graph (use one of: {', '.join(triple_formats())})")
+    return fmt.triples(graph)
 
 
 def by_extension(path: str | os.PathLike[str]) -> Format | None:
@@ -131,12 +146,12 @@ def _sorted_lines(payload: bytes) -> bytes:
     return b"".join(line + b"\n" for line in lines)
 
 
-def _turtle(kg: KnowledgeGraph) -> bytes:
-    return union_graph(kg).serialize(format="turtle", encoding="utf-8")
+def _turtle(graph: Graph) -> bytes:
+    return graph.serialize(format="turtle", encoding="utf-8")
 
 
-def _nt(kg: KnowledgeGraph) -> bytes:
-    return _sorted_lines(union_graph(kg).serialize(format="nt", encoding="utf-8"))
+def _nt(graph: Graph) -> bytes:
+    return _sorted_lines(graph.serialize(format="nt", encoding="utf-8"))
 
 
 def _nq(kg: KnowledgeGraph) -> bytes:
@@ -167,9 +182,9 @@ class _SortedGraph(Graph):
         return iter(sorted(set(super().predicate_objects(subject))))
 
 
-def _xml(kg: KnowledgeGraph) -> bytes:
+def _xml(graph: Graph) -> bytes:
     ordered = bind_prefixes(_SortedGraph())
-    for triple in union_graph(kg):
+    for triple in graph:
         ordered.add(triple)
     return ordered.serialize(format="xml", encoding="utf-8")
 
@@ -194,25 +209,33 @@ def _canonical(value: Any) -> Any:
     return value
 
 
-def _jsonld(kg: KnowledgeGraph) -> bytes:
+def _jsonld(graph: Graph) -> bytes:
     from rdflib.plugins.serializers.jsonld import from_rdf
 
     context = jsonld_context()
-    document = from_rdf(union_graph(kg), context_data=context, use_native_types=True)
+    document = from_rdf(graph, context_data=context, use_native_types=True)
     document = {"@context": context, **{k: _canonical(v) for k, v in document.items() if k != "@context"}}
     return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-register(Format("turtle", _turtle, ".ttl", "text/turtle", "Turtle (all documents' graphs merged)", ("ttl",)))
-register(Format("jsonld", _jsonld, ".jsonld", "application/ld+json",
-                "JSON-LD, compacted with ontology/context.jsonld (inlined)", ("json-ld",)))
-register(Format("nt", _nt, ".nt", "application/n-triples", "N-Triples, one sorted triple per line",
-                ("ntriples", "n-triples")))
+def _triple_format(name: str, write: Callable[[Graph], bytes], extension: str, media_type: str, description: str,
+                   aliases: tuple[str, ...] = ()) -> Format:
+    """A triple format: it exports the union of all graphs, and writes any triple graph the same way."""
+    return Format(name, lambda kg: write(union_graph(kg)), extension, media_type, description, aliases,
+                  triples=write)
+
+
+register(_triple_format("turtle", _turtle, ".ttl", "text/turtle", "Turtle (all documents' graphs merged)",
+                        ("ttl",)))
+register(_triple_format("jsonld", _jsonld, ".jsonld", "application/ld+json",
+                        "JSON-LD, compacted with ontology/context.jsonld (inlined)", ("json-ld",)))
+register(_triple_format("nt", _nt, ".nt", "application/n-triples", "N-Triples, one sorted triple per line",
+                        ("ntriples", "n-triples")))
 register(Format("nq", _nq, ".nq", "application/n-quads", "N-Quads: one named graph per document, sorted",
                 ("nquads", "n-quads")))
 register(Format("trig", _trig, ".trig", "application/trig", "TriG: one named graph per document"))
-register(Format("xml", _xml, ".rdf", "application/rdf+xml", "RDF/XML (all documents' graphs merged)",
-                ("rdfxml", "rdf-xml")))
+register(_triple_format("xml", _xml, ".rdf", "application/rdf+xml", "RDF/XML (all documents' graphs merged)",
+                        ("rdfxml", "rdf-xml")))
 
 
 # --- graph formats --------------------------------------------------------------------------------------------

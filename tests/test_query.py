@@ -315,6 +315,21 @@ def test_markdown_escapes_pipes(graph):
     assert result.serialize("md").decode().splitlines()[2] == "| a \\| b |"
 
 
+def test_markdown_shows_hostile_text_literally(graph):
+    hostile = "<img src=x onerror=alert(1)> [a](javascript:x) *b*"
+    result = query(graph, f"SELECT ?x WHERE {{ BIND ({json.dumps(hostile)} AS ?x) }}")
+    cell = result.serialize("md").decode().splitlines()[2]
+    assert cell == "| \\<img src=x onerror=alert(1)\\> \\[a\\](javascript:x) \\*b\\* |"
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "ttl", "jsonld", "nt", "xml"])
+def test_construct_results_are_deterministic_across_processes(fmt):
+    construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s a kg:Claim ; ?p ?o }"
+    runs = [run_kg("query", construct, "--format", fmt, env={"PYTHONHASHSEED": s}) for s in ("1", "2")]
+    assert runs[0].code == 0, runs[0].err
+    assert runs[0].out == runs[1].out and len(runs[0].out) > 1000
+
+
 def test_wrong_format_for_the_result_is_a_usage_error(graph):
     with pytest.raises(kg.UsageError, match="turtle"):
         query(graph, "SELECT * WHERE { ?s ?p ?o } LIMIT 1").serialize("turtle")
@@ -385,7 +400,20 @@ def test_cli_usage_errors_exit_2():
     assert bad_param.code == 2 and "KEY=VALUE" in bad_param.err
     no_node = run_kg("query", "--name", "lab-coverage", "--param", "concept=deployment-time-sprad")
     assert no_node.code == 2 and "did you mean" in no_node.err
-    missing_file = run_kg("query", "-f", "no/such.rq")
-    assert missing_file.code == 2 and "no/such.rq" in missing_file.err
-    for result in (unknown, missing, extra, nothing, wrong, bad_param, no_node, missing_file):
+    for result in (unknown, missing, extra, nothing, wrong, bad_param, no_node):
         assert len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf", "1e300", "soon"])
+def test_cli_timeout_must_be_a_usable_number_of_seconds(value):
+    result = run_kg("query", "--name", "tensions", "--timeout", value)
+    assert result.code == 2 and "--timeout" in result.err and "Traceback" not in result.err
+    assert result.out == ""
+
+
+def test_cli_unreadable_query_file_is_an_input_error(tmp_path):
+    not_text = tmp_path / "latin1.rq"
+    not_text.write_bytes("SELECT * WHERE { ?s ?p '\xe9t\xe9' }".encode("latin-1"))
+    for path, message in (("no/such.rq", "cannot read no/such.rq"), (str(not_text), "is not UTF-8 text")):
+        result = run_kg("query", "-f", path)
+        assert result.code == 1 and message in result.err and len(result.err.strip().splitlines()) == 1

@@ -7,8 +7,9 @@ import sys
 
 from kg.build import load
 from kg.cli._io import emit
-from kg.errors import UsageError
+from kg.errors import QueryError, UsageError
 from kg.query import DEFAULT_ENGINE, GRAPH_FORMATS, RESULT_FORMATS, engines, named_queries, query, render
+from kg.query._worker import check_timeout
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -28,10 +29,20 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                              f"CONSTRUCT/DESCRIBE: {', '.join(GRAPH_FORMATS)} (default: turtle)")
     parser.add_argument("--engine", choices=engines(), default=DEFAULT_ENGINE,
                         help=f"SPARQL engine (default: {DEFAULT_ENGINE})")
-    parser.add_argument("--timeout", type=float, metavar="SECONDS",
+    parser.add_argument("--timeout", type=_seconds, metavar="SECONDS",
                         help="stop the query after this many seconds (exit 1)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write here (atomically) instead of stdout")
     parser.set_defaults(run=run)
+
+
+def _seconds(text: str) -> float:
+    """``--timeout``'s value: a positive, finite number of seconds (argparse reports anything else, exit 2)."""
+    try:
+        return check_timeout(float(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: '{text}'") from None
+    except UsageError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def _params(pairs: list[str]) -> dict[str, str]:
@@ -56,9 +67,9 @@ def _read(path: str) -> str:
     try:
         return sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
     except OSError as err:
-        raise UsageError(f"cannot read {path}: {err.strerror or err}") from None
+        raise QueryError(f"cannot read {path}: {err.strerror or err}") from None
     except UnicodeDecodeError:
-        raise UsageError(f"{path} is not UTF-8 text") from None
+        raise QueryError(f"{path} is not UTF-8 text") from None
 
 
 def run(args: argparse.Namespace) -> int:

@@ -26,7 +26,7 @@ from kg.query._engines import DEFAULT_ENGINE, Engine, engines, get, register
 from kg.query._named import NamedQuery, Param, get_named, named_queries
 from kg.query._parse import Prepared, _walk, prepare
 from kg.query._result import GRAPH_FORMATS, RESULT_FORMATS, QueryResult, render, shorten
-from kg.query._worker import run_with_timeout
+from kg.query._worker import check_timeout, run_with_timeout
 from kg.vocab import iri
 
 __all__ = [
@@ -62,7 +62,9 @@ def query(graph: KnowledgeGraph, sparql: str | None = None, *, name: str | None 
     """
     if (sparql is None) == (name is None):
         raise UsageError("give either a SPARQL query or the name of a named query")
-    get(engine or DEFAULT_ENGINE)  # an unknown engine is a usage error before anything else
+    get(engine or DEFAULT_ENGINE)  # an unknown engine or timeout is a usage error before anything else
+    if timeout is not None:
+        check_timeout(timeout)
     named = get_named(name) if name is not None else None
     text = named.text if named is not None else str(sparql)
     prepared = prepare(text, _known_graphs(graph), f"named query '{name}'" if named is not None else origin)

@@ -18,6 +18,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
 from kg.errors import UsageError
+from kg.export import get as export_format
+from kg.export import serialize_triples, triple_formats
+from kg.generate._render import md_escape
 from kg.vocab import PREFIXES
 
 __all__ = ["QueryResult", "RESULT_FORMATS", "GRAPH_FORMATS", "shorten", "render"]
@@ -143,7 +146,7 @@ def _table(result: QueryResult) -> str:
 
 
 def _markdown(result: QueryResult) -> str:
-    header, rows = _cells(result, lambda t: _one_line(shorten(t)).replace("\\", "\\\\").replace("|", "\\|"))
+    header, rows = _cells(result, lambda t: md_escape(shorten(t)).replace("|", "\\|"))
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
@@ -196,21 +199,29 @@ def _json(result: QueryResult) -> str:
 RESULT_FORMATS: dict[str, Callable[[QueryResult], str]] = {
     "table": _table, "csv": _csv, "tsv": _tsv, "json": _json, "md": _markdown,
 }
-#: CONSTRUCT/DESCRIBE formats -> rdflib serializer names
-GRAPH_FORMATS: dict[str, str] = {"turtle": "turtle", "jsonld": "json-ld", "nt": "nt"}
-_ALIASES = {"ttl": "turtle", "json-ld": "jsonld", "ntriples": "nt", "markdown": "md"}
+#: CONSTRUCT/DESCRIBE formats: the export registry's triple formats (aliases such as ``ttl`` work too)
+GRAPH_FORMATS: tuple[str, ...] = tuple(triple_formats())
+_ALIASES = {"markdown": "md"}
+
+
+def _export_name(name: str) -> str | None:
+    try:
+        return export_format(name).name
+    except UsageError:
+        return None
 
 
 def render(result: QueryResult, format: str | None = None) -> bytes:
-    """``result`` as bytes in ``format``; UsageError when the format does not fit the kind of result."""
-    name = _ALIASES.get(format or "", format) or ("turtle" if result.kind == "graph" else "table")
+    """``result`` as bytes in ``format``; UsageError when the format does not fit the kind of result.
+
+    CONSTRUCT and DESCRIBE results are written by the export registry's triple formats, so they are as
+    deterministic as ``kg export``."""
     if result.kind == "graph":
-        if name not in GRAPH_FORMATS:
+        name = format or "turtle"
+        if name not in GRAPH_FORMATS and _export_name(name) not in GRAPH_FORMATS:
             raise UsageError(f"a CONSTRUCT or DESCRIBE result prints as {', '.join(GRAPH_FORMATS)}, not '{name}'")
-        graph = result.graph
-        if name == "nt":
-            return "".join(sorted(line + "\n" for line in graph.serialize(format="nt").splitlines() if line)).encode()
-        return graph.serialize(format=GRAPH_FORMATS[name], encoding="utf-8")
+        return serialize_triples(result.graph, name)
+    name = _ALIASES.get(format or "", format) or "table"
     if name not in RESULT_FORMATS:
         raise UsageError(f"a {result.kind.upper()} result prints as {', '.join(RESULT_FORMATS)}, not '{name}'")
     return RESULT_FORMATS[name](result).encode("utf-8")

@@ -23,7 +23,10 @@ from kg.errors import KgError, QueryError, UsageError
 from kg.query._parse import Prepared
 from kg.query._result import QueryResult
 
-__all__ = ["run_with_timeout"]
+__all__ = ["run_with_timeout", "check_timeout", "MAX_TIMEOUT"]
+
+#: the longest timeout accepted, in seconds (a day); beyond it the deadline arithmetic stops meaning anything
+MAX_TIMEOUT = 86400.0
 
 Loader = Callable[[], Any]
 
@@ -49,11 +52,18 @@ def _child(conn: Connection, load: Loader, prepared: Prepared, bindings: Mapping
         conn.close()
 
 
+def check_timeout(timeout: float) -> float:
+    """``timeout`` when it is a usable number of seconds (positive, finite, at most a day); UsageError otherwise."""
+    if not (0 < timeout <= MAX_TIMEOUT):  # also false for NaN
+        raise UsageError(f"the timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT:g}, "
+                         f"got {timeout:g}")
+    return timeout
+
+
 def run_with_timeout(load: Loader, prepared: Prepared, bindings: Mapping[str, Identifier],
                      timeout: float) -> QueryResult:
     """Evaluate in a child process; kill it and raise QueryError when ``timeout`` seconds pass first."""
-    if timeout <= 0:
-        raise UsageError(f"the timeout must be a positive number of seconds, got {timeout:g}")
+    check_timeout(timeout)
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
     context = mp.get_context(method)
     receiver, sender = context.Pipe(duplex=False)
