@@ -19,7 +19,7 @@ from kg.generate.tensions import tension_items
 from kg.graph import KnowledgeGraph, SourceRef
 from kg.model import Claim, Concept, Document, Organization, Person, Perspective, Source
 
-__all__ = ["Cited", "Dated", "View", "PersonView", "brief"]
+__all__ = ["Cited", "Dated", "View", "HolderView", "brief"]
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class View:
 
 
 @dataclass(frozen=True)
-class PersonView:
+class HolderView:
     """Everything the Perspectives section says about one holder: a person (or, for a topic, an organization
     or a source)."""
 
@@ -111,28 +111,29 @@ def _intro(scope: Scope) -> list[Part]:
     return [Part(text=text)] if text else []
 
 
-#: holder types shown under Perspectives, in this order: a document's section reproduces the document's own
-#: (its people); a topic has no such section to follow, so every voice on it is heard
-_VOICES = {True: ("Person",), False: ("Person", "Organization", "Source")}
+#: holder types heard under Perspectives, in this order: a document's section follows the document's own (its
+#: people); a topic has no such section to follow, so every voice on it is heard
+DOCUMENT_VOICES = ("Person",)
+TOPIC_VOICES = ("Person", "Organization", "Source")
 
 
-def _perspectives(graph: KnowledgeGraph, scope: Scope, numbering: Numbering) -> list[PersonView]:
+def _perspectives(graph: KnowledgeGraph, scope: Scope, numbering: Numbering) -> list[HolderView]:
     claims = scope.claims()
-    voices = _VOICES[scope.document is not None]
+    voices = DOCUMENT_VOICES if scope.document is not None else TOPIC_VOICES
     held: dict[str, list[Claim]] = {}
     for claim in claims:
         for holder in claim.holders:
             if graph.nodes[holder].rdf_class in voices:
                 held.setdefault(holder, []).append(claim)
     views = scope.perspectives(set(held))
-    people = sorted({*held, *(p.person for _, p in views)},
-                    key=lambda p: (voices.index(graph.nodes[p].rdf_class), graph.nodes[p].caption, p))
+    holders = sorted({*held, *(p.person for _, p in views)},
+                     key=lambda p: (voices.index(graph.nodes[p].rdf_class), graph.nodes[p].caption, p))
     order = {c.id: i for i, c in enumerate(claims)}
     found = []
-    for person in people:
-        own = [_view(graph, numbering, doc, p) for doc, p in views if p.person == person]
-        dated = sorted(held.get(person, []), key=lambda c: (c.date is None, c.date or dt.date.min, order[c.id]))
-        found.append(PersonView(person, graph.nodes[person].caption, tuple(own),
+    for holder in holders:
+        own = [_view(graph, numbering, doc, p) for doc, p in views if p.person == holder]
+        dated = sorted(held.get(holder, []), key=lambda c: (c.date is None, c.date or dt.date.min, order[c.id]))
+        found.append(HolderView(holder, graph.nodes[holder].caption, tuple(own),
                                 tuple(Dated(c.date, c.statement, _numbers(graph, numbering, c.id)) for c in dated)))
     return found
 
