@@ -417,3 +417,14 @@ def test_cli_unreadable_query_file_is_an_input_error(tmp_path):
     for path, message in (("no/such.rq", "cannot read no/such.rq"), (str(not_text), "is not UTF-8 text")):
         result = run_kg("query", "-f", path)
         assert result.code == 1 and message in result.err and len(result.err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_a_reused_parsed_query_takes_each_calls_parameters(graph, engine):
+    def labs(concept):
+        result = query(graph, name="lab-coverage", params={"concept": concept}, engine=engine)
+        return sorted(str(record["lab"]) for record in result.records())
+
+    assert labs("deployment-time-spread") == ["Anthropic", "Google DeepMind", "Meta", "OpenAI", "xAI"]
+    assert labs("concept/kludges") == []
+    assert labs("deployment-time-spread") == ["Anthropic", "Google DeepMind", "Meta", "OpenAI", "xAI"]
