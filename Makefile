@@ -27,7 +27,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.bench_query
 	$(BIN)/python -m bench.bench_viz
-	$(BIN)/python -m bench.export
+	$(BIN)/python -m bench.bench_export
 
 lint: $(STAMP)
 	$(BIN)/ruff check kg tests bench

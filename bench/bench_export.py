@@ -3,7 +3,7 @@
 The baseline (rdflib serializing the same merged graph as Turtle, no sorting, no description) is measured in
 the same run, so the ratios compare machines fairly. Results go to ``bench/results/export.json``.
 
-    python -m bench.export --claims 2000
+    python -m bench.bench_export --claims 2000
 """
 
 from __future__ import annotations
