@@ -1,4 +1,4 @@
-"""Small helpers shared by several modules: short excerpts for messages, atomic file writes."""
+"""Small helpers shared by several modules: short excerpts for messages, atomic file writes, URL checks."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
-__all__ = ["excerpt", "write_atomic"]
+from kg.errors import ExportError
+
+__all__ = ["excerpt", "write_atomic", "write_bytes", "cannot_write"]
 
 
 def excerpt(value: object, limit: int = 40) -> str:
@@ -41,6 +43,19 @@ def write_atomic(path: str | os.PathLike[str], write: Callable[[IO[bytes]], None
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def write_bytes(path: str | os.PathLike[str], payload: bytes) -> None:
+    """Write ``payload`` to ``path`` atomically; an OS failure becomes a one-line :class:`ExportError`."""
+    try:
+        write_atomic(path, lambda handle: handle.write(payload))
+    except OSError as err:
+        raise cannot_write(path, err) from err
+
+
+def cannot_write(path: str | os.PathLike[str], err: OSError) -> ExportError:
+    """The one error every writer reports: ``cannot write PATH: reason``."""
+    return ExportError(f"cannot write {path}: {err.strerror or err}")
 
 
 def _umask() -> int:

@@ -25,7 +25,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from kg._util import write_atomic
+from kg._util import write_bytes
 from kg.errors import ExportError, UsageError
 from kg.graph import KnowledgeGraph
 from kg.model import RELATIONS
@@ -68,11 +68,7 @@ def viz(graph: KnowledgeGraph, path: str | os.PathLike[str] | None = None, *, fo
                          else "nothing to draw: no node is left after --types/--relations")
     html = render(graph, chosen, title=title, layout=layout)
     if path is not None:
-        payload = html.encode("utf-8")
-        try:
-            write_atomic(path, lambda handle: handle.write(payload))
-        except OSError as err:
-            raise ExportError(f"cannot write {path}: {err.strerror or err}") from err
+        write_bytes(path, html.encode("utf-8"))
     return html
 
 
