@@ -37,7 +37,6 @@ from kg.viz._data import (
     parse_types,
     select,
 )
-from kg.viz._layout import pivot_layout
 from kg.viz.styles import NODE_STYLES, edge_style, node_style
 
 __all__ = ["viz", "render", "to_script_json", "LARGE_GRAPH", "TEMPLATE_DIR"]
@@ -79,6 +78,8 @@ def render(graph: KnowledgeGraph, chosen: Selection, *, title: str | None = None
     edges = [edge_payload(graph, group, i, sources) for i, group in enumerate(chosen.edges)]
     large = layout == "python" or (layout == "auto" and len(nodes) > LARGE_GRAPH)
     if large:
+        from kg.viz._layout import pivot_layout  # numpy: imported only when a graph is laid out here
+
         positions = pivot_layout(chosen.nodes, [(e["from"], e["to"]) for e in edges])
         for node in nodes:
             node["x"], node["y"] = positions[node["id"]]
