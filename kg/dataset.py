@@ -45,7 +45,8 @@ def describe(kg: KnowledgeGraph, data: Graph | None = None) -> Graph:
     """The VoID/DCAT description of ``kg``'s RDF view (``data``: that view's union, when already built)."""
     import kg as package
 
-    data = data if data is not None else union_graph(kg, described=False)
+    # the RDF view's default graph is the union of its named graphs: count from it rather than from a copy
+    data = data if data is not None else kg.rdf
     graph = bind_prefixes(Graph())
     add = graph.add
     ontology = read_ontology()
@@ -64,11 +65,11 @@ def describe(kg: KnowledgeGraph, data: Graph | None = None) -> Graph:
         add((DATASET, DCAT.keyword, Literal(keyword, lang="en")))
 
     classes = Counter(o for o in data.objects(None, RDF.type))
-    properties = Counter(p for _, p, _ in data)
-    subjects = {s for s in data.subjects()}
+    properties = Counter(p for _, p, _ in data.triples((None, None, None)))
+    subjects = set(data.subjects())
     objects = set(data.objects())
     count = lambda n: Literal(n, datatype=XSD.integer)  # noqa: E731
-    add((DATASET, VOID.triples, count(len(data))))
+    add((DATASET, VOID.triples, count(properties.total())))
     add((DATASET, VOID.entities, count(sum(1 for s in subjects if str(s).startswith(str(ID))))))
     add((DATASET, VOID.classes, count(len(classes))))
     add((DATASET, VOID.properties, count(len(properties))))
