@@ -29,10 +29,10 @@ from rdflib import Dataset, Graph
 from rdflib.plugins.serializers.trig import TrigSerializer
 
 from kg._util import cannot_write, write_bytes
-from kg.dataset import bind_prefixes, rdf_dataset, union_graph
+from kg.dataset import rdf_dataset, union_graph
 from kg.errors import ExportError, UsageError
 from kg.graph import KnowledgeGraph
-from kg.vocab import ONTOLOGY_DIR
+from kg.vocab import EXPORT_PREFIXES, ONTOLOGY_DIR, bind_prefixes
 
 __all__ = ["Format", "register", "get", "formats", "by_extension", "export", "union_graph", "jsonld_context",
            "flat_graph"]
@@ -168,7 +168,7 @@ class _SortedGraph(Graph):
 
 
 def _xml(kg: KnowledgeGraph) -> bytes:
-    ordered = bind_prefixes(_SortedGraph())
+    ordered = bind_prefixes(_SortedGraph(), EXPORT_PREFIXES)
     for triple in union_graph(kg):
         ordered.add(triple)
     return ordered.serialize(format="xml", encoding="utf-8")
