@@ -1,4 +1,4 @@
-"""Small helpers shared by several modules: short excerpts for messages, atomic file writes."""
+"""Small helpers shared by several modules: short excerpts for messages, atomic file writes, URL checks."""
 
 from __future__ import annotations
 
@@ -8,8 +8,11 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO
+from urllib.parse import urlsplit
 
-__all__ = ["excerpt", "write_atomic"]
+from kg.errors import ExportError
+
+__all__ = ["excerpt", "write_atomic", "write_bytes", "cannot_write", "safe_url"]
 
 
 def excerpt(value: object, limit: int = 40) -> str:
@@ -41,6 +44,33 @@ def write_atomic(path: str | os.PathLike[str], write: Callable[[IO[bytes]], None
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def write_bytes(path: str | os.PathLike[str], payload: bytes) -> None:
+    """Write ``payload`` to ``path`` atomically; an OS failure becomes a one-line :class:`ExportError`."""
+    try:
+        write_atomic(path, lambda handle: handle.write(payload))
+    except OSError as err:
+        raise cannot_write(path, err) from err
+
+
+def cannot_write(path: str | os.PathLike[str], err: OSError) -> ExportError:
+    """The one error every writer reports: ``cannot write PATH: reason``."""
+    return ExportError(f"cannot write {path}: {err.strerror or err}")
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` when it is an absolute http(s) URL with a host, else None (never a ``javascript:`` link)."""
+    if not url:
+        return None
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c in text for c in "\r\n\t "):
+        return None
+    return text
 
 
 def _umask() -> int:

@@ -15,22 +15,29 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, XSD
 
 from kg.graph import KnowledgeGraph
 from kg.ontology import read_ontology
-from kg.vocab import BASE, DATASET, DCAT, DESCRIPTION_GRAPH, ID, KG, PREFIXES, VOID, edge_key, iri
+from kg.vocab import (
+    BASE,
+    DATASET,
+    DCAT,
+    DESCRIPTION_GRAPH,
+    EXPORT_PREFIXES,
+    ID,
+    KG,
+    PREFIXES,
+    VOID,
+    bind_prefixes,
+    edge_key,
+    graph_document,
+    iri,
+)
 
-__all__ = ["TITLE", "describe", "rdf_dataset", "union_graph", "bind_prefixes"]
+__all__ = ["TITLE", "describe", "rdf_dataset", "union_graph"]
 
 TITLE = "kg: a knowledge graph of claims from the AI-risk literature"
 _DESCRIPTION = ("Who claims what about AI risk, on what evidence, where claims conflict, and which labs address "
                 "which risks: typed sources, people, organizations, concepts, claims, tensions, events and open "
                 "questions, with the provenance of every edge.")
 _ONTOLOGY = URIRef(BASE + "ontology")
-
-
-def bind_prefixes(graph: Graph) -> Graph:
-    """Bind the project's prefixes (plus VoID and DCAT) on ``graph`` and return it."""
-    for prefix, namespace in {**PREFIXES, "void": str(VOID), "dcat": str(DCAT)}.items():
-        graph.bind(prefix, namespace, override=True, replace=True)
-    return graph
 
 
 def _partition(kind: str, term: URIRef) -> URIRef:
@@ -45,8 +52,9 @@ def describe(kg: KnowledgeGraph, data: Graph | None = None) -> Graph:
     """The VoID/DCAT description of ``kg``'s RDF view (``data``: that view's union, when already built)."""
     import kg as package
 
-    data = data if data is not None else union_graph(kg, described=False)
-    graph = bind_prefixes(Graph())
+    # the RDF view's default graph is the union of its named graphs: count from it rather than from a copy
+    data = data if data is not None else kg.rdf
+    graph = bind_prefixes(Graph(), EXPORT_PREFIXES)
     add = graph.add
     ontology = read_ontology()
     add((DATASET, RDF.type, VOID.Dataset))
@@ -64,11 +72,11 @@ def describe(kg: KnowledgeGraph, data: Graph | None = None) -> Graph:
         add((DATASET, DCAT.keyword, Literal(keyword, lang="en")))
 
     classes = Counter(o for o in data.objects(None, RDF.type))
-    properties = Counter(p for _, p, _ in data)
-    subjects = {s for s in data.subjects()}
+    properties = Counter(p for _, p, _ in data.triples((None, None, None)))
+    subjects = set(data.subjects())
     objects = set(data.objects())
     count = lambda n: Literal(n, datatype=XSD.integer)  # noqa: E731
-    add((DATASET, VOID.triples, count(len(data))))
+    add((DATASET, VOID.triples, count(properties.total())))
     add((DATASET, VOID.entities, count(sum(1 for s in subjects if str(s).startswith(str(ID))))))
     add((DATASET, VOID.classes, count(len(classes))))
     add((DATASET, VOID.properties, count(len(properties))))
@@ -86,7 +94,7 @@ def describe(kg: KnowledgeGraph, data: Graph | None = None) -> Graph:
         add((DATASET, VOID.subset, graph_name))
         add((graph_name, RDF.type, VOID.Dataset))
         add((graph_name, VOID.triples, count(len(named))))
-        doc_id = str(graph_name).removeprefix(f"{BASE}graph/")
+        doc_id = graph_document(graph_name)
         if doc_id in kg.documents:
             add((graph_name, PROV.wasDerivedFrom, iri(doc_id)))
             add((graph_name, DCTERMS.title, Literal(f"What {kg.documents[doc_id].caption} states")))
@@ -103,7 +111,7 @@ def describe(kg: KnowledgeGraph, data: Graph | None = None) -> Graph:
 
 def union_graph(kg: KnowledgeGraph, described: bool = True) -> Graph:
     """All triples of the RDF view in one plain graph, prefixes bound; with ``described``, plus its description."""
-    graph = bind_prefixes(Graph())
+    graph = bind_prefixes(Graph(), EXPORT_PREFIXES)
     for triple in kg.rdf.triples((None, None, None)):
         graph.add(triple)
     if described:
@@ -114,7 +122,7 @@ def union_graph(kg: KnowledgeGraph, described: bool = True) -> Graph:
 
 def rdf_dataset(kg: KnowledgeGraph) -> Dataset:
     """The RDF view's named graphs (one per document, one for the registries) plus the description's graph."""
-    dataset = bind_prefixes(Dataset())
+    dataset = bind_prefixes(Dataset(), EXPORT_PREFIXES)
     for s, p, o, g in kg.rdf.quads((None, None, None, None)):
         dataset.graph(g).add((s, p, o))
     target = dataset.graph(DESCRIPTION_GRAPH)

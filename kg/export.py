@@ -28,11 +28,11 @@ import networkx as nx
 from rdflib import Dataset, Graph
 from rdflib.plugins.serializers.trig import TrigSerializer
 
-from kg._util import write_atomic
-from kg.dataset import bind_prefixes, rdf_dataset, union_graph
+from kg._util import cannot_write, write_bytes
+from kg.dataset import rdf_dataset, union_graph
 from kg.errors import ExportError, UsageError
 from kg.graph import KnowledgeGraph
-from kg.vocab import ONTOLOGY_DIR
+from kg.vocab import EXPORT_PREFIXES, ONTOLOGY_DIR, bind_prefixes
 
 __all__ = ["Format", "register", "get", "formats", "triple_formats", "serialize_triples", "by_extension", "export",
            "union_graph", "jsonld_context", "flat_graph"]
@@ -121,20 +121,20 @@ def export(kg: KnowledgeGraph, format: str = "turtle", path: str | os.PathLike[s
 def _write(fmt: Format, payload: bytes, path: str | os.PathLike[str]) -> None:
     target = Path(path)
     folder = target.is_dir() or str(path).endswith(("/", os.sep))
+    if not folder:
+        write_bytes(path, payload)
+        return
+    if not fmt.archive:
+        raise ExportError(f"cannot write {path}: it is a folder; only archive formats "
+                          f"({', '.join(n for n in formats() if _REGISTRY[n].archive)}) unpack into one")
     try:
-        if folder and not fmt.archive:
-            raise ExportError(f"cannot write {path}: it is a folder; only archive formats "
-                              f"({', '.join(n for n in formats() if _REGISTRY[n].archive)}) unpack into one")
-        if folder:
-            target.mkdir(parents=False, exist_ok=True)
-            with zipfile.ZipFile(io.BytesIO(payload)) as archive:
-                members = [(name, archive.read(name)) for name in archive.namelist()]
-            for name, data in members:
-                write_atomic(target / name, lambda handle, data=data: handle.write(data))
-        else:
-            write_atomic(target, lambda handle: handle.write(payload))
+        target.mkdir(parents=False, exist_ok=True)
     except OSError as err:
-        raise ExportError(f"cannot write {path}: {err.strerror or err}") from err
+        raise cannot_write(path, err) from err
+    with zipfile.ZipFile(io.BytesIO(payload)) as archive:
+        members = [(name, archive.read(name)) for name in archive.namelist()]
+    for name, data in members:
+        write_bytes(target / name, data)
 
 
 # --- RDF formats ----------------------------------------------------------------------------------------------
@@ -183,7 +183,7 @@ class _SortedGraph(Graph):
 
 
 def _xml(graph: Graph) -> bytes:
-    ordered = bind_prefixes(_SortedGraph())
+    ordered = bind_prefixes(_SortedGraph(), EXPORT_PREFIXES)
     for triple in graph:
         ordered.add(triple)
     return ordered.serialize(format="xml", encoding="utf-8")

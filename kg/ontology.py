@@ -18,7 +18,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 from kg.errors import UsageError
 from kg.model import NODE_MODELS, RELATIONS, Credibility, Link, Lit, Perspective, Record, field_specs
 from kg.report import Issue, Location
-from kg.vocab import KG, ONTOLOGY_DIR, PREFIXES, SH, id_of
+from kg.vocab import KG, ONTOLOGY_DIR, SH, id_of
 
 if TYPE_CHECKING:
     from kg.graph import KnowledgeGraph
@@ -190,11 +190,9 @@ def check_shacl(kg: KnowledgeGraph, shapes: Graph | None = None, ontology: Graph
     """SHACL violations of the RDF view, each located at the record it is about when possible."""
     from pyshacl import validate as shacl_validate
 
-    data = Graph()
-    for prefix, namespace in PREFIXES.items():
-        data.bind(prefix, namespace, override=True, replace=True)
-    for triple in kg.rdf.triples((None, None, None)):
-        data.add(triple)
+    from kg.dataset import union_graph  # kg.dataset reads the ontology through this module
+
+    data = union_graph(kg, described=False)
     conforms, results, _ = shacl_validate(
         data,
         shacl_graph=read_shapes() if shapes is None else shapes,

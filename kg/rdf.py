@@ -15,7 +15,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
 from kg.model import RELATIONS, Credibility, Document, Lit, Node, Record, Tension, field_specs
-from kg.vocab import KG, PREFIXES, citation_iri, graph_iri, iri, perspective_iri, statement_iri
+from kg.vocab import KG, bind_prefixes, citation_iri, graph_iri, iri, perspective_iri, statement_iri
 
 if TYPE_CHECKING:
     from kg.graph import Edge, KnowledgeGraph
@@ -47,9 +47,7 @@ def literal(value: Any, prop: str = "") -> Literal:
 
 def to_dataset(kg: KnowledgeGraph) -> Dataset:
     """The RDF view of ``kg``: a Dataset whose default graph is the union of its named graphs."""
-    dataset = Dataset(default_union=True)
-    for prefix, namespace in PREFIXES.items():
-        dataset.bind(prefix, namespace, override=True, replace=True)
+    dataset = bind_prefixes(Dataset(default_union=True))
     for node in kg.iter_nodes():
         owner = node.id if isinstance(node, Document) else kg.corpus.owner.get(node.id)
         graph = dataset.graph(graph_iri(owner))

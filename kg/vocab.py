@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TypeVar
 
-from rdflib import Namespace, URIRef
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 __all__ = [
@@ -33,6 +35,9 @@ __all__ = [
     "citation_iri",
     "perspective_iri",
     "graph_iri",
+    "graph_document",
+    "bind_prefixes",
+    "EXPORT_PREFIXES",
     "ENTITIES_GRAPH",
     "sparql_prefixes",
     "VOID",
@@ -88,6 +93,9 @@ PREFIXES: dict[str, str] = {
     "statement": f"{ID}statement/",
 }
 
+#: what exports bind: the predeclared prefixes plus the vocabularies of the dataset description
+EXPORT_PREFIXES: dict[str, str] = {**PREFIXES, "void": str(VOID), "dcat": str(DCAT)}
+
 ENTITIES_GRAPH = URIRef(BASE + "graph/entities")
 #: where ontology/context.jsonld is published; readers map it to the bundled file and never fetch it
 CONTEXT_URL = BASE + "context.jsonld"
@@ -138,6 +146,23 @@ def perspective_iri(document_id: str, person_id: str) -> URIRef:
 def graph_iri(document_id: str | None) -> URIRef:
     """The named graph holding a document's triples (the entity registries share one graph)."""
     return ENTITIES_GRAPH if document_id is None else URIRef(f"{BASE}graph/{document_id}")
+
+
+def graph_document(graph: str) -> str | None:
+    """The document id whose named graph is ``graph`` (the inverse of :func:`graph_iri`), else None."""
+    text, prefix = str(graph), f"{BASE}graph/"
+    candidate = text[len(prefix) :] if text.startswith(prefix) else ""
+    return candidate if is_node_id(candidate) else None
+
+
+G = TypeVar("G", bound=Graph)
+
+
+def bind_prefixes(graph: G, prefixes: Mapping[str, str] = PREFIXES) -> G:
+    """Bind ``prefixes`` (default: the predeclared ones) on ``graph``, replacing rdflib's defaults; return it."""
+    for prefix, namespace in prefixes.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph
 
 
 def sparql_prefixes() -> str:

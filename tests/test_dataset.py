@@ -69,3 +69,17 @@ def test_description_follows_the_data(minimal):
                   if description.value(p, VOID["class"]) == KG.Claim)
     assert _int(description, claims, VOID.entities) == small.number_of_nodes("Claim")
     assert _int(description, DATASET, VOID.triples) == len(union_graph(small, described=False))
+
+
+def test_description_counts_a_triple_in_two_graphs_once(minimal):
+    small = kg.load(minimal)
+    doc = next(iter(small.documents))
+    shared = next(small.rdf.graph(ENTITIES_GRAPH).triples((None, RDF.type, None)))
+    small.rdf.graph(graph_iri(doc)).add(shared)
+    union = union_graph(small, described=False)
+    description = describe(small)
+    assert set(description) == set(describe(small, union))
+    assert _int(description, DATASET, VOID.triples) == len(union)
+    cls = next(p for p in description.objects(DATASET, VOID.classPartition)
+               if description.value(p, VOID["class"]) == shared[2])
+    assert _int(description, cls, VOID.entities) == len(set(union.subjects(RDF.type, shared[2])))

@@ -235,3 +235,16 @@ def test_cli_requires_exactly_one_scope() -> None:
     result = run_kg("tensions")
     assert result.code == 2 and "one of the arguments" in result.err
     assert run_kg("tensions", "--all", "--topic", "person/alex-mallen").code == 2
+
+
+@pytest.mark.parametrize(("url", "link"), [
+    ("https://example.org/a", "https://example.org/a"),
+    ("javascript:alert(1)", None),
+    ("https:///nohost", None),
+    ("https://exa mple.org", None),
+    (None, None),
+])
+def test_a_sources_list_links_only_web_addresses_with_a_host(url: str | None, link: str | None) -> None:
+    from kg.generate._cite import SourceEntry
+
+    assert SourceEntry(1, "source/x", "X", None, None, url).link == link

@@ -206,6 +206,14 @@ def test_python_layout_positions_every_node(graph: kg.KnowledgeGraph):
     assert len(set(points)) == len(points)
 
 
+def test_numpy_is_imported_only_for_a_python_layout():
+    code = ("import sys, kg; before = 'numpy' in sys.modules; "
+            "kg.viz(kg.load(sys.argv[1]), layout='physics'); physics = 'numpy' in sys.modules; "
+            "kg.viz(kg.load(sys.argv[1]), layout='python'); print(before, physics, 'numpy' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code, str(HOSTILE)], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False", "True"]
+
+
 def test_pivot_layout_separates_components_and_is_deterministic():
     path = [(f"a{i}", f"a{i + 1}") for i in range(30)]
     star = [("hub", f"leaf{i}") for i in range(10)]

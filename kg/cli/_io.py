@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from kg._util import write_atomic
-from kg.errors import ExportError
+from kg._util import write_bytes
 
 __all__ = ["emit"]
 
@@ -17,8 +16,5 @@ def emit(payload: bytes, output: str | None) -> None:
         sys.stdout.buffer.write(payload)
         sys.stdout.buffer.flush()
         return
-    try:
-        write_atomic(output, lambda handle: handle.write(payload))
-    except OSError as err:
-        raise ExportError(f"cannot write {output}: {err.strerror or err}") from err
+    write_bytes(output, payload)
     print(f"kg: wrote {output} ({len(payload)} bytes)", file=sys.stderr)

@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 from kg.build import load
+from kg.cli._io import emit
 from kg.errors import UsageError
 from kg.export import by_extension, export, formats, get
 
@@ -42,9 +43,7 @@ def run(args: argparse.Namespace) -> int:
                          f"(use -o FILE{fmt.extension}, -o FOLDER/, or a pipe)")
     payload = export(load(args.data), fmt.name, output)
     if output is None:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(payload)
-        sys.stdout.buffer.flush()
+        emit(payload, None)
     elif fmt.archive and Path(output).is_dir():
         with zipfile.ZipFile(io.BytesIO(payload)) as archive:
             print(f"kg: wrote {', '.join(archive.namelist())} into {output}", file=sys.stderr)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from kg._util import safe_url
 from kg.errors import DataError
 from kg.graph import KnowledgeGraph, SourceRef
 from kg.model import Document, Organization, Source
@@ -34,8 +35,8 @@ class SourceEntry:
 
     @property
     def link(self) -> str | None:
-        """The URL when it is a web address (``http``/``https``), safe to put in an ``href``."""
-        return self.url if self.url and self.url.lower().startswith(("https://", "http://")) else None
+        """The URL when it is a web address (``http``/``https`` with a host), safe to put in an ``href``."""
+        return safe_url(self.url)
 
     def to_json(self) -> dict[str, object]:
         """The entry as JSON-ready data."""

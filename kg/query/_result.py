@@ -21,7 +21,7 @@ from kg.errors import UsageError
 from kg.export import get as export_format
 from kg.export import serialize_triples, triple_formats
 from kg.generate._render import md_escape
-from kg.vocab import PREFIXES
+from kg.vocab import PREFIXES, bind_prefixes
 
 __all__ = ["QueryResult", "RESULT_FORMATS", "GRAPH_FORMATS", "shorten", "render"]
 
@@ -68,9 +68,7 @@ class QueryResult:
     @property
     def graph(self) -> Graph:
         """The triples of a CONSTRUCT or DESCRIBE result, with the project's prefixes bound."""
-        graph = Graph()
-        for prefix, namespace in PREFIXES.items():
-            graph.bind(prefix, namespace, override=True, replace=True)
+        graph = bind_prefixes(Graph())
         for triple in self.triples:
             graph.add(triple)
         return graph

@@ -10,8 +10,8 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
+from kg._util import safe_url
 from kg.errors import UsageError
 from kg.graph import Edge, KnowledgeGraph, SourceRef
 from kg.model import (
@@ -34,20 +34,6 @@ __all__ = ["Selection", "select", "parse_types", "parse_relations", "node_payloa
            "safe_url", "short_label", "source_entry", "credibility_text"]
 
 LABEL_LIMIT = 42
-
-
-def safe_url(url: str | None) -> str | None:
-    """``url`` when it is an absolute http(s) URL with a host, else None (never a ``javascript:`` link)."""
-    if not url:
-        return None
-    text = url.strip()
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c in text for c in "\r\n\t "):
-        return None
-    return text
 
 
 def short_label(text: str, limit: int = LABEL_LIMIT) -> str:
@@ -194,12 +180,17 @@ def source_entry(graph: KnowledgeGraph, source_id: str) -> dict[str, Any]:
         entry["meta"] = " · ".join(m for m in meta if m)
         if cred:
             entry["cred"] = cred
-        url = safe_url(source.url)
-        if url:
-            entry["url"] = url
-        elif source.url:
-            entry["rawUrl"] = source.url
+        entry.update(_url_fields(source.url))
     return entry
+
+
+def _url_fields(url: str | None) -> dict[str, str]:
+    """``{"url": ...}`` for a web address the page may link to, ``{"rawUrl": ...}`` for any other text, to show
+    unlinked, and nothing for no URL."""
+    safe = safe_url(url)
+    if safe:
+        return {"url": safe}
+    return {"rawUrl": url} if url else {}
 
 
 def _sources(graph: KnowledgeGraph, refs: Iterable[SourceRef], table: dict[str, dict[str, Any]]) -> list[list[Any]]:
@@ -303,11 +294,7 @@ def node_payload(graph: KnowledgeGraph, node_id: str, table: dict[str, dict[str,
     sources = _sources(graph, refs, table)
     if sources:
         details["src"] = sources
-    own_url = getattr(node, "url", None)
-    if safe_url(own_url):
-        details["url"] = safe_url(own_url)
-    elif own_url:
-        details["rawUrl"] = own_url
+    details.update(_url_fields(getattr(node, "url", None)))
     return {"id": node_id, "label": short_label(node.caption), "type": node.rdf_class, "d": details}
 
 

@@ -25,7 +25,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from kg._util import write_atomic
+from kg._util import write_bytes
 from kg.errors import ExportError, UsageError
 from kg.graph import KnowledgeGraph
 from kg.model import RELATIONS
@@ -37,7 +37,6 @@ from kg.viz._data import (
     parse_types,
     select,
 )
-from kg.viz._layout import pivot_layout
 from kg.viz.styles import NODE_STYLES, edge_style, node_style
 
 __all__ = ["viz", "render", "to_script_json", "LARGE_GRAPH", "TEMPLATE_DIR"]
@@ -68,11 +67,7 @@ def viz(graph: KnowledgeGraph, path: str | os.PathLike[str] | None = None, *, fo
                          else "nothing to draw: no node is left after --types/--relations")
     html = render(graph, chosen, title=title, layout=layout)
     if path is not None:
-        payload = html.encode("utf-8")
-        try:
-            write_atomic(path, lambda handle: handle.write(payload))
-        except OSError as err:
-            raise ExportError(f"cannot write {path}: {err.strerror or err}") from err
+        write_bytes(path, html.encode("utf-8"))
     return html
 
 
@@ -83,6 +78,8 @@ def render(graph: KnowledgeGraph, chosen: Selection, *, title: str | None = None
     edges = [edge_payload(graph, group, i, sources) for i, group in enumerate(chosen.edges)]
     large = layout == "python" or (layout == "auto" and len(nodes) > LARGE_GRAPH)
     if large:
+        from kg.viz._layout import pivot_layout  # numpy: imported only when a graph is laid out here
+
         positions = pivot_layout(chosen.nodes, [(e["from"], e["to"]) for e in edges])
         for node in nodes:
             node["x"], node["y"] = positions[node["id"]]
