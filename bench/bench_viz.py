@@ -24,9 +24,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 import kg
+from bench.generate import dump, fresh_data_dir, write_agents
 
 __all__ = ["synthetic_data", "main"]
 
@@ -35,18 +34,10 @@ LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backgro
 TARGET_SECONDS = 3.0
 
 
-def _dump(path: Path, data: object) -> None:
-    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000), encoding="utf-8")
-
-
 def synthetic_data(out: str | Path, nodes: int = 10_000, edges: int = 20_000, seed: int = 0) -> Path:
     """Write a valid data directory with exactly ``nodes`` nodes and ``edges`` edges (replacing ``out``)."""
     rng = random.Random(seed)
-    root = Path(out)
-    if root.exists():
-        shutil.rmtree(root)
-    (root / "entities").mkdir(parents=True)
-    (root / "documents").mkdir()
+    root = fresh_data_dir(out)
     n_concepts, n_people, n_orgs = int(nodes * 0.15), int(nodes * 0.04), max(10, nodes // 100)
     n_sources, n_docs, n_tensions = max(10, nodes // 10), max(1, nodes // 500), int(nodes * 0.03)
     n_claims = nodes - n_concepts - n_people - n_orgs - n_sources - n_docs - n_tensions
@@ -59,17 +50,12 @@ def synthetic_data(out: str | Path, nodes: int = 10_000, edges: int = 20_000, se
     venues = [f"org/venue{i}" for i in range(n_orgs - len(labs))]
     concepts = [f"concept/c{i}" for i in range(n_concepts)]
     sources = [f"source/s{i}" for i in range(n_sources)]
-    _dump(root / "entities" / "people.yaml",
-          [{"id": p, "name": f"Person {i}", "affiliations": [rng.choice(labs)]} for i, p in enumerate(people)])
-    _dump(root / "entities" / "organizations.yaml",
-          [{"id": o, "name": f"Lab {i}", "kind": "lab"} for i, o in enumerate(labs)]
-          + [{"id": v, "name": f"Venue {i}", "kind": "venue", "credibility": {"tier": 1 + i % 5}}
-             for i, v in enumerate(venues)])
-    _dump(root / "entities" / "sources.yaml", [
+    write_agents(root, rng, people, labs, venues)
+    dump(root / "entities" / "sources.yaml", [
         {"id": s, "title": f"Source {i}", "kind": "paper", "venue": rng.choice(venues), "url": f"https://example.org/{i}",
          "authors": [rng.choice(people)], "credibility": {"tier": 1 + i % 5, "label": "synthetic"}}
         for i, s in enumerate(sources)])
-    _dump(root / "entities" / "concepts.yaml", [
+    dump(root / "entities" / "concepts.yaml", [
         {"id": c, "label": f"Concept {i}", "kind": "risk", "definition": f"Synthetic concept number {i}.",
          **({"broader": [concepts[rng.randrange(i)]]} if i else {})}
         for i, c in enumerate(concepts)])
@@ -79,7 +65,7 @@ def synthetic_data(out: str | Path, nodes: int = 10_000, edges: int = 20_000, se
         citations = {n + 1: s for n, s in enumerate(rng.sample(sources, 10))}
         first_tension = d * n_tensions // n_docs
         tensions = range(first_tension, (d + 1) * n_tensions // n_docs)
-        _dump(root / "documents" / f"d{d}.yaml", {
+        dump(root / "documents" / f"d{d}.yaml", {
             "kind": "briefing", "title": f"Synthetic briefing {d}", "citations": citations,
             "claims": [{"id": f"claim/c{i}", "statement": f"Synthetic claim {i}, stated in briefing {d}.",
                         "holders": [rng.choice(people)],

@@ -17,25 +17,43 @@ from pathlib import Path
 
 import yaml
 
-__all__ = ["generate", "TRIPLES_PER_CLAIM"]
+__all__ = ["generate", "TRIPLES_PER_CLAIM", "dump", "fresh_data_dir", "write_agents"]
 
 TRIPLES_PER_CLAIM = 71
 CLAIMS_PER_DOC = 50
 LEVELS = ("none", "isolated", "substantive")
 
 
-def _dump(path: Path, data: object) -> None:
+def dump(path: Path, data: object) -> None:
+    """Write ``data`` as YAML, in insertion order."""
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000), encoding="utf-8")
 
 
-def generate(out: str | Path, claims: int = 1000, seed: int = 0) -> Path:
-    """Write a data directory with about ``claims`` claims under ``out`` (replacing it) and return its path."""
-    rng = random.Random(seed)
+def fresh_data_dir(out: str | Path) -> Path:
+    """An empty data directory (``entities/``, ``documents/``) at ``out``, replacing what was there."""
     root = Path(out)
     if root.exists():
         shutil.rmtree(root)
     (root / "entities").mkdir(parents=True)
     (root / "documents").mkdir()
+    return root
+
+
+def write_agents(root: Path, rng: random.Random, people: list[str], labs: list[str], venues: list[str]) -> None:
+    """The people (each affiliated with a random lab) and organizations (labs, and venues with a credibility
+    tier) registries of a synthetic data directory."""
+    dump(root / "entities" / "people.yaml",
+         [{"id": p, "name": f"Person {i}", "affiliations": [rng.choice(labs)]} for i, p in enumerate(people)])
+    dump(root / "entities" / "organizations.yaml",
+         [{"id": o, "name": f"Lab {i}", "kind": "lab"} for i, o in enumerate(labs)]
+         + [{"id": v, "name": f"Venue {i}", "kind": "venue", "credibility": {"tier": 1 + i % 5}}
+            for i, v in enumerate(venues)])
+
+
+def generate(out: str | Path, claims: int = 1000, seed: int = 0) -> Path:
+    """Write a data directory with about ``claims`` claims under ``out`` (replacing it) and return its path."""
+    rng = random.Random(seed)
+    root = fresh_data_dir(out)
     docs = max(1, claims // CLAIMS_PER_DOC)
     people = [f"person/p{i}" for i in range(max(5, claims // 20))]
     labs = [f"org/lab{i}" for i in range(max(3, claims // 500))]
@@ -43,18 +61,13 @@ def generate(out: str | Path, claims: int = 1000, seed: int = 0) -> Path:
     concepts = [f"concept/c{i}" for i in range(max(10, claims // 10))]
     sources = [f"source/s{i}" for i in range(max(10, claims // 10))]
 
-    _dump(root / "entities" / "people.yaml",
-          [{"id": p, "name": f"Person {i}", "affiliations": [rng.choice(labs)]} for i, p in enumerate(people)])
-    _dump(root / "entities" / "organizations.yaml",
-          [{"id": o, "name": f"Lab {i}", "kind": "lab"} for i, o in enumerate(labs)]
-          + [{"id": v, "name": f"Venue {i}", "kind": "venue", "credibility": {"tier": 1 + i % 5}}
-             for i, v in enumerate(venues)])
-    _dump(root / "entities" / "sources.yaml", [
+    write_agents(root, rng, people, labs, venues)
+    dump(root / "entities" / "sources.yaml", [
         {"id": s, "title": f"Source {i}", "kind": "paper", "venue": rng.choice(venues),
          "published": f"20{20 + i % 6}-{1 + i % 12:02d}-{1 + i % 28:02d}", "authors": [rng.choice(people)],
          "credibility": {"tier": 1 + i % 5, "label": "synthetic"}}
         for i, s in enumerate(sources)])
-    _dump(root / "entities" / "concepts.yaml", [
+    dump(root / "entities" / "concepts.yaml", [
         {"id": c, "label": f"Concept {i}", "kind": "risk" if i % 3 else "mitigation",
          "definition": f"Synthetic concept number {i}.",
          **({"broader": [concepts[(i - 1) // 2]]} if i else {})}
@@ -91,7 +104,7 @@ def generate(out: str | Path, claims: int = 1000, seed: int = 0) -> Path:
                 for r in range(4)
             ],
         }
-        _dump(root / "documents" / f"d{d}.yaml", bundle)
+        dump(root / "documents" / f"d{d}.yaml", bundle)
     return root
 
 
