@@ -100,7 +100,7 @@ def _link_edges(node: Node, sources: tuple[SourceRef, ...], asserted_by: str,
 
 def iter_edges(corpus: Corpus) -> Iterator[_Placed]:
     """Every edge the records state, each with the record and field it came from."""
-    for node in corpus.iter_nodes("Person", "Organization", "Source", "Concept"):
+    for node in corpus.iter_nodes("Person", "Organization", "Group", "Source", "Concept"):
         own = (SourceRef(node.id),) if isinstance(node, Source) else ()
         yield from _link_edges(node, own, "curator", corpus.owner.get(node.id))
     for doc in corpus.documents.values():

@@ -31,6 +31,7 @@ __all__ = [
     "Credibility",
     "Person",
     "Organization",
+    "Group",
     "Source",
     "Concept",
     "Claim",
@@ -81,17 +82,19 @@ class Relation:
 
 
 _AGENTS = ("Person", "Organization")
+#: who may hold a claim: people, organizations, holder groups ("Some ML researchers") and sources
+_HOLDERS = (*_AGENTS, "Group", "Source")
 RELATIONS: dict[str, Relation] = {
     r.name: r
     for r in (
         Relation("authored", "authored", _AGENTS, ("Source",)),
         Relation("published_in", "publishedIn", ("Source",), ("Organization",)),
         Relation("cites", "cites", ("Source", "Document", "Claim", "Tension", "Event", "Question"), ("Source",)),
-        Relation("asserts", "asserts", (*_AGENTS, "Source"), ("Claim",)),
+        Relation("asserts", "asserts", _HOLDERS, ("Claim",)),
         Relation("about", "about", ("Claim", "Question", "Event", "Source", "Document")),
         Relation("supports", "supports", ("Source", "Claim"), ("Claim",)),
         Relation("in_tension_with", "inTensionWith", ("Claim",), ("Claim",), symmetric=True),
-        Relation("affiliated_with", "affiliatedWith", ("Person",), ("Organization",)),
+        Relation("affiliated_with", "affiliatedWith", ("Person", "Group"), ("Organization",)),
         Relation("addresses", "addresses", ("Organization", "Source"), ("Concept",), has_level=True),
         Relation("amplifies", "amplifies", (*_AGENTS, "Source"), ("Source", "Claim")),
         Relation("refines", "refines", ("Source", "Claim", "Concept"), ("Source", "Claim", "Concept")),
@@ -121,6 +124,9 @@ NodeId = Annotated[str, AfterValidator(_check_id)]
 LineSpan = Annotated[str, BeforeValidator(lambda v: str(v) if type(v) is int else v),
                      Field(pattern=r"^[1-9][0-9]*(-[1-9][0-9]*)?$")]
 Text = Annotated[str, Field(min_length=1)]
+#: a date known only to its year or month (``2023``, ``2025-12``), kept at that precision
+Period = Annotated[str, BeforeValidator(lambda v: str(v) if type(v) is int else v),
+                   Field(pattern=r"^[0-9]{4}(-(0[1-9]|1[0-2]))?$")]
 Citations = Annotated[list[int], Field(min_length=1)]
 
 
@@ -163,6 +169,13 @@ class Entity(Node):
     """A registry node (person, organization, source, concept); ``proposed`` ones await a curator's review."""
 
     status: Annotated[Literal["curated", "proposed"], Lit("status")] = "curated"
+    #: where an imported entity came from: ``file#entry`` or ``file:line`` in the imported knowledge base
+    origin: Annotated[str | None, Lit("origin")] = None
+    #: identifiers the entity has in the knowledge base it was imported from (``E253``, ``cMKB5i2WZQ``)
+    numeric_id: Annotated[str | None, Lit("numericId")] = None
+    stable_id: Annotated[str | None, Lit("stableId")] = None
+    #: other facts the source knowledge base records, as ``Label: value`` text
+    facts: Annotated[list[str], Lit("fact")] = []
 
 
 class Person(Entity):
@@ -181,7 +194,8 @@ class Organization(Entity):
     name: Annotated[Text, Lit("name")]
     aliases: Annotated[list[str], Lit("alias")] = []
     kind: Annotated[
-        Literal["lab", "research-org", "venue", "feed", "company", "government", "wiki", "other"],
+        Literal["lab", "research-org", "venue", "feed", "company", "government", "wiki", "funder", "academic",
+                "other"],
         Lit("kind"),
     ]
     description: Annotated[str | None, Lit("description")] = None
@@ -196,16 +210,21 @@ class Source(Entity):
     aliases: Annotated[list[str], Lit("alias")] = []
     kind: Annotated[
         Literal[
-            "article", "paper", "blog-post", "social-post", "risk-report", "briefing", "wiki-page", "report"
+            "article", "paper", "blog-post", "social-post", "risk-report", "briefing", "wiki-page", "report",
+            "book", "dataset",
         ],
         Lit("kind"),
     ]
     url: Annotated[str | None, Lit("url")] = None
     venue: Annotated[NodeId | None, Link("published_in")] = None
     published: Annotated[dt.date | None, Lit("published")] = None
+    period: Annotated[Period | None, Lit("period")] = None
     authors: Annotated[list[NodeId], Link("authored", inverse=True)] = []
+    #: the authors as the source names them, when not all are people of the graph
+    author_names: Annotated[list[str], Lit("authorName")] = []
     credibility: Credibility | None = None
-    stable_id: Annotated[str | None, Lit("stableId")] = None
+    #: a wiki page's own 0-100 quality rating (not a credibility tier)
+    quality: Annotated[int | None, Field(ge=0, le=100), Lit("quality")] = None
     summary: Annotated[str | None, Lit("summary")] = None
     notes: Annotated[list[str], Lit("note")] = []
 
@@ -226,6 +245,21 @@ class Concept(Entity):
             "driver",
             "research-agenda",
             "risk",
+            "concept",
+            "response",
+            "policy",
+            "approach",
+            "safety-agenda",
+            "project",
+            "capability",
+            "research-area",
+            "ai-model",
+            "benchmark",
+            "analysis",
+            "argument",
+            "crux",
+            "historical",
+            "term",
             "other",
         ],
         Lit("kind"),
@@ -234,6 +268,17 @@ class Concept(Entity):
     broader: Annotated[list[NodeId], Link("broader")] = []
     related: Annotated[list[NodeId], Link("related_to")] = []
     examples: Annotated[list[str], Lit("example")] = []
+
+
+class Group(Entity):
+    """Holders that are no one in particular ("Some ML researchers"), tied to an organization when named."""
+
+    rdf_class: ClassVar[str] = "Group"
+    label_field: ClassVar[str] = "name"
+    name: Annotated[Text, Lit("name")]
+    aliases: Annotated[list[str], Lit("alias")] = []
+    description: Annotated[str | None, Lit("description")] = None
+    affiliations: Annotated[list[NodeId], Link("affiliated_with")] = []
 
 
 class Claim(Node):
@@ -245,9 +290,19 @@ class Claim(Node):
     holders: Annotated[list[NodeId], Field(min_length=1), Link("asserts", inverse=True)]
     about: Annotated[list[NodeId], Link("about")] = []
     date: Annotated[dt.date | None, Lit("date")] = None
+    period: Annotated[Period | None, Lit("period")] = None
     status: Annotated[Literal["asserted", "retracted", "superseded"], Lit("status")] = "asserted"
     polarity: Annotated[Literal["pro", "con", "neutral"] | None, Lit("polarity")] = None
+    #: a holder's own figure for the claim ("30-50%", "2027-2030") and how sure they are ("medium")
+    estimate: Annotated[str | None, Lit("estimate")] = None
+    confidence: Annotated[str | None, Lit("confidence")] = None
+    implications: Annotated[str | None, Lit("implications")] = None
     citations: Citations
+
+    @property
+    def when(self) -> str | None:
+        """The claim's date at its own precision (``2025-03-01``, ``2025-03`` or ``2025``)."""
+        return self.date.isoformat() if self.date else self.period
 
 
 class Tension(Node):
@@ -336,6 +391,7 @@ class Entities(Record):
     organizations: list[Organization] = []
     sources: list[Source] = []
     concepts: list[Concept] = []
+    groups: list[Group] = []
 
 
 class Document(Node):
@@ -344,7 +400,8 @@ class Document(Node):
     rdf_class: ClassVar[str] = "Document"
     label_field: ClassVar[str] = "title"
     title: Annotated[Text, Lit("title")]
-    kind: Annotated[Literal["briefing", "resource-card", "concept-page", "page"], Lit("kind")]
+    kind: Annotated[Literal["briefing", "resource-card", "concept-page", "page", "wiki-page", "dataset"],
+                    Lit("kind")]
     version: Annotated[str | None, Lit("version")] = None
     updated: Annotated[dt.datetime | None, Lit("updated")] = None
     origin: Annotated[str | None, Lit("origin")] = None
@@ -369,7 +426,8 @@ class Document(Node):
 
 
 NODE_MODELS: dict[str, type[Node]] = {
-    m.rdf_class: m for m in (Person, Organization, Source, Concept, Claim, Tension, Event, Question, Document)
+    m.rdf_class: m
+    for m in (Person, Organization, Group, Source, Concept, Claim, Tension, Event, Question, Document)
 }
 
 #: registry file stem under data/entities -> the model of its records
@@ -378,6 +436,7 @@ ENTITY_FILES: dict[str, type[Node]] = {
     "organizations": Organization,
     "sources": Source,
     "concepts": Concept,
+    "groups": Group,
 }
 
 

@@ -34,6 +34,8 @@ def literal(value: Any, prop: str = "") -> Literal:
     """The RDF literal of a field value, with the datatype the ontology gives its property."""
     if prop in _DATATYPES:
         return Literal(str(value), datatype=_DATATYPES[prop])
+    if prop == "period":  # a date at its own precision: 2023 or 2025-12
+        return Literal(str(value), datatype=XSD.gYear if len(str(value)) == 4 else XSD.gYearMonth)
     if isinstance(value, datetime):
         return Literal(value.isoformat(), datatype=XSD.dateTime)
     if isinstance(value, date):

@@ -66,6 +66,7 @@ ONTOLOGY_DIR = (_PACKAGED_ONTOLOGY if _PACKAGED_ONTOLOGY.is_dir()
 ID_KINDS: dict[str, str] = {
     "person": "Person",
     "org": "Organization",
+    "group": "Group",
     "source": "Source",
     "concept": "Concept",
     "claim": "Claim",

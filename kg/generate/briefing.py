@@ -34,7 +34,7 @@ class Cited:
 class Dated:
     """A printed text with a date (None when unknown) and its citation numbers."""
 
-    date: dt.date | None
+    date: dt.date | str | None  # a claim's date may be known only to its year or month
     text: str
     citations: tuple[int, ...]
 
@@ -132,9 +132,9 @@ def _perspectives(graph: KnowledgeGraph, scope: Scope, numbering: Numbering) -> 
     found = []
     for holder in holders:
         own = [_view(graph, numbering, doc, p) for doc, p in views if p.person == holder]
-        dated = sorted(held.get(holder, []), key=lambda c: (c.date is None, c.date or dt.date.min, order[c.id]))
+        dated = sorted(held.get(holder, []), key=lambda c: (c.when is None, c.when or "", order[c.id]))
         found.append(HolderView(holder, graph.nodes[holder].caption, tuple(own),
-                                tuple(Dated(c.date, c.statement, _numbers(graph, numbering, c.id)) for c in dated)))
+                                tuple(Dated(c.when, c.statement, _numbers(graph, numbering, c.id)) for c in dated)))
     return found
 
 

@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -35,7 +34,7 @@ class Side:
     statement: str
     holders: tuple[tuple[str, str], ...]  # (id, name)
     holder_names: str
-    date: dt.date | None
+    date: str | None  # ISO date at its own precision (2025-03-01, 2025-03 or 2025)
     polarity: str | None
     document: str | None
     citations: tuple[int, ...]
@@ -46,7 +45,7 @@ class Side:
         """The claim as JSON-ready data."""
         return {"id": self.id, "statement": self.statement,
                 "holders": [{"id": i, "name": n} for i, n in self.holders],
-                "date": self.date.isoformat() if self.date else None, "polarity": self.polarity,
+                "date": self.date, "polarity": self.polarity,
                 "document": self.document, "citations": list(self.citations)}
 
 
@@ -97,7 +96,7 @@ def _side(graph: KnowledgeGraph, claim: Claim, numbering: Numbering, shared: fro
     refs = require_sources(graph, claim.id)
     show = {r.source for r in refs} != shared
     return Side(claim.id, claim.statement, tuple((h, graph.nodes[h].caption) for h in claim.holders),
-                names(graph, claim.holders), claim.date, claim.polarity, graph.corpus.owner.get(claim.id),
+                names(graph, claim.holders), claim.when, claim.polarity, graph.corpus.owner.get(claim.id),
                 tuple(numbering.numbers(refs)), show)
 
 

@@ -20,7 +20,9 @@ from kg.model import (
     Concept,
     Credibility,
     Document,
+    Entity,
     Event,
+    Group,
     Node,
     Organization,
     Person,
@@ -221,9 +223,12 @@ def _node_facts(graph: KnowledgeGraph, node: Node) -> Facts:
         _add(facts, "Statement", node.statement)
         _add(facts, "Holders", _names(graph, node.holders))
         _add(facts, "About", _names(graph, node.about))
-        _add(facts, "Date", node.date.isoformat() if node.date else None)
+        _add(facts, "Date", node.when)
         _add(facts, "Status", node.status)
         _add(facts, "Polarity", node.polarity)
+        _add(facts, "Estimate", node.estimate)
+        _add(facts, "Confidence", node.confidence)
+        _add(facts, "Implications", node.implications)
     elif isinstance(node, Tension):
         _add(facts, "Note", node.note)
         _add(facts, "Kind", node.kind)
@@ -244,16 +249,18 @@ def _node_facts(graph: KnowledgeGraph, node: Node) -> Facts:
         _add(facts, "Kind", node.kind)
         _add(facts, "Authors", _names(graph, node.authors))
         _add(facts, "Venue", _caption(graph, node.venue) if node.venue else None)
-        _add(facts, "Published", node.published.isoformat() if node.published else None)
+        _add(facts, "Published", node.published.isoformat() if node.published else node.period)
+        _add(facts, "Written by", node.author_names)
+        _add(facts, "Quality (0-100)", node.quality)
         _add(facts, "Credibility", credibility_text(node.credibility))
         _add(facts, "Summary", node.summary)
         _add(facts, "Notes", node.notes)
         _add(facts, "Stable id", node.stable_id)
-    elif isinstance(node, Person | Organization):
+    elif isinstance(node, Person | Organization | Group):
         _add(facts, "Kind", getattr(node, "kind", None))
         _add(facts, "Also called", node.aliases)
         _add(facts, "Description", node.description)
-        if isinstance(node, Person):
+        if isinstance(node, Person | Group):
             _add(facts, "Affiliations", _names(graph, node.affiliations))
         else:
             _add(facts, "Credibility", credibility_text(node.credibility))
@@ -270,6 +277,9 @@ def _node_facts(graph: KnowledgeGraph, node: Node) -> Facts:
         _add(facts, "Updated", node.updated.isoformat() if node.updated else None)
         _add(facts, "Summary", node.summary)
         _add(facts, "Why it matters", node.why_it_matters)
+    if isinstance(node, Entity):
+        _add(facts, "Facts", node.facts)
+        _add(facts, "Imported from", node.origin)
     status = getattr(node, "status", None)
     if status == "proposed":
         _add(facts, "Status", "proposed (awaiting review)")

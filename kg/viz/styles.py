@@ -48,6 +48,7 @@ NODE_STYLES: dict[str, NodeStyle] = {
     "Source": NodeStyle("#9c6b4e", "#5e3e2b", "square", 11),
     "Person": NodeStyle("#b279a2", "#6f4364", "star", 16),
     "Organization": NodeStyle("#f08c00", "#9a5800", "triangle", 14),
+    "Group": NodeStyle("#d6a2c8", "#6f4364", "star", 11),
     "Event": NodeStyle("#e9c600", "#8c7600", "triangleDown", 13),
     "Question": NodeStyle("#74b816", "#4a760e", "dot", 9),
     "Document": NodeStyle("#495057", "#212529", "square", 16),
