@@ -7,6 +7,7 @@ built (a billion-laughs file fails at once), and every value's line is kept for 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +16,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kg._util import excerpt as _short
 
-__all__ = ["YamlDoc", "YamlProblem", "parse_yaml", "MAX_BYTES", "MAX_NODES", "MAX_DEPTH"]
+__all__ = ["YamlDoc", "YamlProblem", "parse_yaml", "dump_yaml", "MAX_BYTES", "MAX_NODES", "MAX_DEPTH"]
 
 MAX_BYTES = 4 * 1024 * 1024
 MAX_NODES = 200_000
@@ -156,3 +157,28 @@ def _refused(line: int, tag: str) -> YamlProblem:
     """The problem of a tag other than plain data, named as it was written (``!!python/...``)."""
     written = "!!" + tag[len(_CORE):] if tag.startswith(_CORE) else tag
     return YamlProblem(line, f"YAML tag {_short(written)} is not allowed (only plain data is read)")
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style for records, flow style for short lists of ids and numbers, never anchors."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
+    flow = all(isinstance(x, str | int) for x in data) and sum(len(str(x)) + 2 for x in data) < 90
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+
+
+def _represent_datetime(dumper: yaml.SafeDumper, value: dt.datetime) -> yaml.Node:
+    return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat().replace("+00:00", "Z"))
+
+
+_Dumper.add_representer(list, _represent_list)
+_Dumper.add_representer(dt.datetime, _represent_datetime)
+
+
+def dump_yaml(data: Any) -> str:
+    """``data`` as YAML in the data format's house style (deterministic: keys keep their order, no anchors)."""
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110, default_flow_style=False)

@@ -103,6 +103,7 @@ RELATIONS: dict[str, Relation] = {
         Relation("broader", "broader", ("Concept",), ("Concept",)),
         Relation("related_to", "relatedTo", symmetric=True),
         Relation("involves", "involves", ("Event", "Tension")),
+        Relation("mentions", "mentions", ("Source", "Document")),
     )
 }
 

@@ -8,15 +8,13 @@ Every record carries ``lines``, the span of the ingested document it was read fr
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from kg._util import write_atomic
+from kg._yaml import dump_yaml
 from kg.ingest._text import Span, span_text
 from kg.ingest.draft import ClaimDraft, Draft, Mention
 from kg.ingest.linking import proposed_record
@@ -99,26 +97,6 @@ def _all_mentions(draft: Draft) -> list[Mention]:
     return result
 
 
-class _Dumper(yaml.SafeDumper):
-    """Block style for records, flow style for short lists of ids and numbers, never anchors."""
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-
-def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
-    flow = all(isinstance(x, str | int) for x in data) and sum(len(str(x)) + 2 for x in data) < 90
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
-
-
-def _represent_datetime(dumper: yaml.SafeDumper, value: dt.datetime) -> yaml.Node:
-    return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat().replace("+00:00", "Z"))
-
-
-_Dumper.add_representer(list, _represent_list)
-_Dumper.add_representer(dt.datetime, _represent_datetime)
-
-
 def _ordered(record: dict[str, Any]) -> dict[str, Any]:
     """``lines`` last in every record, so each reads from its id to where it came from."""
     result = {k: _ordered_value(v) for k, v in record.items() if k != "lines"}
@@ -193,8 +171,7 @@ class Bundle:
         header = (f"# Ingested by `kg ingest` from {origin} (format: {self.format}).\n"
                   "# Review before committing: statements are the document's own words, and entities marked\n"
                   "# `status: proposed` are new. `lines` give where each record is in the ingested document.\n")
-        text = yaml.dump(body, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110,
-                         default_flow_style=False)
+        text = dump_yaml(body)
         return header + text
 
     def write(self, path: str | Path) -> None:

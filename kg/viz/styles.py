@@ -72,6 +72,7 @@ EDGE_STYLES: dict[str, EdgeStyle] = {
     "example_of": EdgeStyle("#82c91e", 1.2),
     "broader": EdgeStyle("#1f6a63", 1.5),
     "related_to": EdgeStyle("#adb5bd", 1.0, (1, 4)),
+    "mentions": EdgeStyle("#ced4da", 0.6, (1, 3)),
 }
 
 
