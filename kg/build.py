@@ -1,15 +1,14 @@
-"""Load a data directory into a KnowledgeGraph, or validate it and report every problem.
+"""Load one or more data directories into a KnowledgeGraph, or validate them and report every problem.
 
 ``load`` is what every command uses; ``validate`` additionally checks the ontology alignment and SHACL
-conformance, which cost a few seconds, and never raises on bad data: it returns the report.
+conformance, which cost a few seconds, and never raises on bad data: it returns the report. Both take one
+directory or a sequence of them, read in order into one graph (the first wins where registries overlap).
 """
 
 from __future__ import annotations
 
-import os
-
 from kg.graph import KnowledgeGraph, build_graph, check_corpus
-from kg.load import read_corpus
+from kg.load import DataDirs, read_corpus
 from kg.ontology import check_alignment, check_shacl
 from kg.report import Report
 
@@ -18,8 +17,10 @@ __all__ = ["load", "validate", "DEFAULT_DATA_DIR"]
 DEFAULT_DATA_DIR = "data"
 
 
-def load(data_dir: str | os.PathLike[str] = DEFAULT_DATA_DIR) -> KnowledgeGraph:
-    """Read, check and build the graph of ``data_dir``; raise DataError listing every problem.
+def load(data_dir: DataDirs = DEFAULT_DATA_DIR) -> KnowledgeGraph:
+    """Read, check and build the graph of ``data_dir`` (one directory or a list of them); raise DataError
+    listing every problem. Warnings (an entity a later directory redefines) do not fail: they are kept in
+    ``graph.warnings``.
 
     >>> kg = load("data")
     >>> kg.number_of_nodes("Tension")
@@ -29,11 +30,12 @@ def load(data_dir: str | os.PathLike[str] = DEFAULT_DATA_DIR) -> KnowledgeGraph:
     corpus = read_corpus(data_dir, report)
     edges = check_corpus(corpus, report)
     report.raise_for_errors()
-    return build_graph(corpus, edges)
+    return build_graph(corpus, edges, warnings=[i for i in report.sorted() if i.severity != "error"])
 
 
-def validate(data_dir: str | os.PathLike[str] = DEFAULT_DATA_DIR, *, shacl: bool = True) -> Report:
-    """Every problem in ``data_dir``: YAML, fields, references, citations, ontology alignment, SHACL."""
+def validate(data_dir: DataDirs = DEFAULT_DATA_DIR, *, shacl: bool = True) -> Report:
+    """Every problem in ``data_dir`` (one directory or a list of them): YAML, fields, references, citations,
+    ontology alignment, SHACL. Overrides between directories are warnings, which leave ``report.ok`` true."""
     report = Report()
     corpus = read_corpus(data_dir, report)
     edges = check_corpus(corpus, report)

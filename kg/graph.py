@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import os
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -31,7 +31,7 @@ from kg.model import (
     Tension,
     field_specs,
 )
-from kg.report import Report
+from kg.report import Issue, Report
 from kg.vocab import ID_KINDS, edge_key
 
 if TYPE_CHECKING:
@@ -214,10 +214,11 @@ def _did_you_mean(node_id: str, corpus: Corpus) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def build_graph(corpus: Corpus, edges: list[Edge]) -> KnowledgeGraph:
-    """A KnowledgeGraph from a checked corpus and its edges."""
+def build_graph(corpus: Corpus, edges: list[Edge], warnings: Iterable[Issue] = ()) -> KnowledgeGraph:
+    """A KnowledgeGraph from a checked corpus and its edges (``warnings``: what reading it reported)."""
     return KnowledgeGraph(corpus=corpus, edges=sorted(edges, key=lambda e: (e.subject, e.relation, e.object,
-                                                                               e.document or "", e.key)))
+                                                                               e.document or "", e.key)),
+                          warnings=tuple(warnings))
 
 
 @dataclass
@@ -226,6 +227,8 @@ class KnowledgeGraph:
 
     corpus: Corpus
     edges: list[Edge] = field(default_factory=list)
+    #: problems found while loading that do not stop it (an entity a later data directory redefines)
+    warnings: tuple[Issue, ...] = ()
 
     @property
     def nodes(self) -> dict[str, Node]:
@@ -239,8 +242,13 @@ class KnowledgeGraph:
 
     @property
     def data_dir(self) -> os.PathLike[str]:
-        """The directory the graph was loaded from."""
+        """The directory the graph was loaded from (the first one, when there were several)."""
         return self.corpus.root
+
+    @property
+    def data_dirs(self) -> tuple[os.PathLike[str], ...]:
+        """Every directory the graph was loaded from, in the order they were read."""
+        return self.corpus.roots
 
     def document_of(self, node_id: str) -> Document | None:
         """The document that defines a claim, tension, event or question (None for registry entities)."""

@@ -1,16 +1,22 @@
-"""YAML files under a data directory → validated records, with the file and line of every record.
+"""YAML files under one or more data directories → validated records, with the file and line of every record.
 
-Layout: ``entities/{people,organizations,sources,concepts}.yaml`` (lists of records) and
-``documents/<slug>.yaml`` (one document bundle each, id ``doc/<slug>``). Problems are collected into a
-:class:`~kg.report.Report`; records that fail validation are left out, the rest are kept so later checks
-do not cascade.
+Layout: ``entities/<kind>.yaml`` or ``entities/<kind>.<suffix>.yaml`` for each kind of
+:data:`~kg.model.ENTITY_FILES` (lists of records; ``people.longterm-wiki.yaml`` is read with
+``people.yaml``) and ``documents/<slug>.yaml`` (one document bundle each, id ``doc/<slug>``). Problems are
+collected into a :class:`~kg.report.Report`; records that fail validation are left out, the rest are kept so
+later checks do not cascade.
+
+Several directories are read in order into one :class:`Corpus`. A registry entity (any kind of
+``ENTITY_FILES``, also one a bundle introduces under ``entities:``) that an earlier directory already
+defines is dropped with an ``override`` warning: the first directory wins. Any other id defined twice
+(within one directory, or a document or document item in two) is a ``duplicate-id`` error.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,7 +40,10 @@ from kg.model import (
 from kg.report import Location, Report
 from kg.vocab import ID_KINDS
 
-__all__ = ["Corpus", "read_corpus", "DOCUMENT_LISTS", "YAML_SUFFIXES"]
+__all__ = ["Corpus", "DataDirs", "data_dirs", "read_corpus", "DOCUMENT_LISTS", "YAML_SUFFIXES"]
+
+#: one data directory, or several read in order into one graph (the first wins where they overlap)
+DataDirs = str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
 
 YAML_SUFFIXES = (".yaml", ".yml")
 _ID_LINE = re.compile(r"^[\s-]*id:\s*['\"]?([a-z]+/[A-Za-z0-9-]+)", re.MULTILINE)
@@ -51,9 +60,9 @@ DOCUMENT_LISTS: dict[str, type[BaseModel]] = {
 
 @dataclass
 class Corpus:
-    """Every record read from a data directory, and where each came from."""
+    """Every record read from one or more data directories, and where each came from."""
 
-    root: Path
+    roots: tuple[Path, ...]
     nodes: dict[str, Node] = field(default_factory=dict)
     documents: dict[str, Document] = field(default_factory=dict)
     #: node id -> id of the document bundle that defines it (absent for registry entities)
@@ -64,6 +73,13 @@ class Corpus:
     broken_kinds: set[str] = field(default_factory=set)
     _places: dict[str, tuple[str, tuple[Any, ...]]] = field(default_factory=dict)
     _yaml: dict[str, YamlDoc] = field(default_factory=dict)
+    #: node id -> index in ``roots`` of the directory that defines it
+    _level: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def root(self) -> Path:
+        """The first data directory (the one whose records win)."""
+        return self.roots[0]
 
     def locate(self, key: str, *path: Any) -> Location | None:
         """Location of record ``key`` (a node id, or ``doc/x#relations/3`` for the 4th valid relation)."""
@@ -90,18 +106,37 @@ class Corpus:
                 yield node
 
 
-def read_corpus(data_dir: str | os.PathLike[str], report: Report) -> Corpus:
-    """Read every data file below ``data_dir``, adding each problem found to ``report``."""
-    root = Path(data_dir)
-    if not root.is_dir():
-        raise UsageError(f"data directory not found: {root}")
-    corpus = Corpus(root=root)
-    for path in _files(root / "entities"):
-        _read_registry(corpus, path, report)
-    for path in _files(root / "documents"):
-        _read_document(corpus, path, report)
-    if not corpus.nodes and not report.issues:
-        report.add("empty", f"no data files found under {root}/entities or {root}/documents", Location(str(root)))
+def data_dirs(data: DataDirs) -> tuple[Path, ...]:
+    """``data`` as a tuple of directories: one path, or a sequence of them in order (repeats dropped)."""
+    given = [data] if isinstance(data, str | os.PathLike) else list(data)
+    if not given:
+        raise UsageError("no data directory given")
+    roots: dict[Path, Path] = {}
+    for item in given:
+        if not isinstance(item, str | os.PathLike):
+            raise UsageError(f"a data directory must be a path, not {type(item).__name__}")
+        path = Path(item)
+        roots.setdefault(path.resolve(), path)
+    return tuple(roots.values())
+
+
+def read_corpus(data: DataDirs, report: Report) -> Corpus:
+    """Read every data file below the directory or directories ``data``, adding each problem to ``report``."""
+    roots = data_dirs(data)
+    missing = [str(root) for root in roots if not root.is_dir()]
+    if missing:
+        plural = "directories" if len(missing) > 1 else "directory"
+        raise UsageError(f"data {plural} not found: {', '.join(missing)}")
+    corpus = Corpus(roots=roots)
+    for level, root in enumerate(roots):
+        before = len(corpus.nodes), len(report.issues)
+        for path in _files(root / "entities"):
+            _read_registry(corpus, path, report, level)
+        for path in _files(root / "documents"):
+            _read_document(corpus, path, report, level)
+        if (len(corpus.nodes), len(report.issues)) == before:
+            report.add("empty", f"no data files found under {root}/entities or {root}/documents",
+                       Location(str(root)))
     return corpus
 
 
@@ -132,13 +167,20 @@ def _parse(corpus: Corpus, path: Path, report: Report) -> YamlDoc | None:
     return doc
 
 
-def _read_registry(corpus: Corpus, path: Path, report: Report) -> None:
+def _registry_kind(path: Path) -> str:
+    """The ``ENTITY_FILES`` key a registry file name stands for: ``people`` for ``people.yaml`` and
+    ``people.longterm-wiki.yaml`` (empty when the name has an empty suffix part)."""
+    kind, dot, suffix = path.stem.partition(".")
+    return "" if dot and not suffix.strip() else kind
+
+
+def _read_registry(corpus: Corpus, path: Path, report: Report, level: int) -> None:
     name = _display(corpus.root, path)
-    model = ENTITY_FILES.get(path.stem)
+    model = ENTITY_FILES.get(_registry_kind(path))
     if model is None:
         known = ", ".join(f"{k}.yaml" for k in ENTITY_FILES)
-        report.add("unknown-file", f"unknown entity registry '{path.name}' (expected one of {known})",
-                   Location(name))
+        report.add("unknown-file", f"unknown entity registry '{path.name}' (expected one of {known}, "
+                   "or KIND.SUFFIX.yaml such as people.extra.yaml)", Location(name))
         return
     doc = _parse(corpus, path, report)
     if doc is None:
@@ -152,12 +194,12 @@ def _read_registry(corpus: Corpus, path: Path, report: Report) -> None:
     for index, item in enumerate(doc.data):
         record = _validate(model, item, name, doc, (index,), report)
         if isinstance(record, Node):
-            _register(corpus, record, name, (index,), report, owner=None)
+            _register(corpus, record, name, (index,), report, owner=None, level=level)
         elif isinstance(item, dict) and isinstance(item.get("id"), str):
             corpus.broken_ids.add(item["id"])
 
 
-def _read_document(corpus: Corpus, path: Path, report: Report) -> None:
+def _read_document(corpus: Corpus, path: Path, report: Report, level: int) -> None:
     name = _display(corpus.root, path)
     doc = _parse(corpus, path, report)
     if doc is None:
@@ -220,26 +262,41 @@ def _read_document(corpus: Corpus, path: Path, report: Report) -> None:
         corpus.broken_ids.update(getattr(r, "id", "") for rs in (*items.values(), *items_entities.values())
                                  for r in rs)
         return
-    corpus.documents[document.id] = document
-    _register(corpus, document, name, (), report, owner=None)
     introduced = [n for key in ENTITY_FILES for n in getattr(document.entities, key)]
     for key in ("claims", "tensions", "events", "questions"):
         introduced += getattr(document, key)
+    if not _register(corpus, document, name, (), report, owner=None, level=level):
+        # a second bundle of the same id (from another directory): its records are not read either
+        corpus.broken_ids.update(node.id for node in introduced)
+        return
+    corpus.documents[document.id] = document
     for node in introduced:
-        _register(corpus, node, name, paths[id(node)], report, owner=document.id)
+        _register(corpus, node, name, paths[id(node)], report, owner=document.id, level=level)
 
 
 def _register(corpus: Corpus, node: Node, file: str, path: tuple[Any, ...], report: Report,
-              owner: str | None) -> None:
+              owner: str | None, level: int) -> bool:
+    """Add ``node`` to the corpus; False (and an issue reported) when its id is taken already."""
     first = corpus.nodes.get(node.id)
     if first is not None:
-        report.add("duplicate-id", f"duplicate id '{node.id}' (first defined at {corpus.locate(node.id)})",
-                   Location(file, corpus._yaml[file].line((*path, "id"))))
-        return
+        here = Location(file, corpus._yaml[file].line((*path, "id")))
+        if corpus._level[node.id] < level and _is_registry_entity(node) and _is_registry_entity(first):
+            report.add("override", f"id '{node.id}' is also defined in {corpus.locate(node.id)}; that definition "
+                       "wins", here, severity="warning")
+        else:
+            report.add("duplicate-id", f"duplicate id '{node.id}' (first defined at {corpus.locate(node.id)})",
+                       here)
+        return False
     corpus.nodes[node.id] = node
+    corpus._level[node.id] = level
     corpus.place(node.id, file, path)
     if owner:
         corpus.owner[node.id] = owner
+    return True
+
+
+def _is_registry_entity(node: Node) -> bool:
+    return isinstance(node, tuple(ENTITY_FILES.values()))
 
 
 def _validate(model: type[BaseModel], item: Any, file: str, doc: YamlDoc, path: tuple[Any, ...],

@@ -12,7 +12,9 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
+from kg.build import DEFAULT_DATA_DIR
 from kg.errors import DataError, KgError
 
 __all__ = ["main", "COMMANDS"]
@@ -21,17 +23,26 @@ __all__ = ["main", "COMMANDS"]
 COMMANDS = ["validate", "stats", "export", "ingest", "tensions", "brief", "query", "viz"]
 
 
-def _parser() -> argparse.ArgumentParser:
+def _common(data_dest: str) -> argparse.ArgumentParser:
+    """The options every command takes, before or after its name; ``--data`` values go to ``data_dest``."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS,
-                        help="data directory (default: ./data)")
+    common.add_argument("--data", metavar="DIR", dest=data_dest, action="append", default=argparse.SUPPRESS,
+                        help=f"data directory (default: ./{DEFAULT_DATA_DIR}); repeat it to build several into one "
+                        "graph, read in order (the first wins where their registries overlap)")
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                         help="show tracebacks of errors")
+    return common
+
+
+def _parser() -> argparse.ArgumentParser:
+    # a subcommand's namespace overwrites the top-level one, so --data before and after the subcommand
+    # name are kept apart (data_before, data) and joined in main()
     parser = argparse.ArgumentParser(
-        prog="kg", parents=[common],
+        prog="kg", parents=[_common("data_before")],
         description="A typed, queryable knowledge graph of claims from the AI-risk literature.",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    common = _common("data")
     for name in COMMANDS:
         importlib.import_module(f"kg.cli.{name}").register(subparsers, common)
     return parser
@@ -41,7 +52,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``kg`` command and return its exit code."""
     parser = _parser()
     args = parser.parse_args(argv)
-    args.data = getattr(args, "data", "data")
+    given = [*getattr(args, "data_before", []), *getattr(args, "data", [])] or [DEFAULT_DATA_DIR]
+    first: dict[Path, str] = {}
+    for folder in given:  # a directory named twice counts once, where it first appears
+        first.setdefault(Path(folder).resolve(), folder)
+    args.data = list(first.values())
     args.debug = getattr(args, "debug", False)
     try:
         return int(args.run(args) or 0)

@@ -1,12 +1,30 @@
-"""Output helpers shared by subcommands: write bytes to stdout or atomically to a file."""
+"""Helpers shared by subcommands: load the data directories, write bytes to stdout or atomically to a file."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 
 from kg._util import write_bytes
+from kg.build import load
+from kg.graph import KnowledgeGraph
 
-__all__ = ["emit"]
+__all__ = ["emit", "load_graph", "describe_dirs"]
+
+
+def describe_dirs(data: Sequence[str]) -> str:
+    """The data directories as one phrase for messages: ``data`` or ``data, out/wiki-data``."""
+    return ", ".join(data)
+
+
+def load_graph(data: Sequence[str]) -> KnowledgeGraph:
+    """The graph of the data directories ``data``; says on stderr how many warnings loading found."""
+    graph = load(data)
+    if graph.warnings:
+        count = len(graph.warnings)
+        print(f"kg: {count} warning{'s' if count != 1 else ''} in {describe_dirs(data)} "
+              "(kg validate lists them)", file=sys.stderr)
+    return graph
 
 
 def emit(payload: bytes, output: str | None) -> None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from kg.build import load
-from kg.cli._io import emit
+from kg.cli._io import emit, load_graph
 from kg.generate._render import FORMATS
 from kg.generate.briefing import brief
 
@@ -27,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
-    text = brief(load(args.data), document=args.document, topic=args.topic, format=args.format,
+    text = brief(load_graph(args.data), document=args.document, topic=args.topic, format=args.format,
                  template=args.template)
     emit(text.encode("utf-8"), args.output)
     return 0

@@ -8,8 +8,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from kg.build import load
-from kg.cli._io import emit
+from kg.cli._io import emit, load_graph
 from kg.errors import UsageError
 from kg.export import by_extension, export, formats, get
 
@@ -41,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     if output is None and fmt.archive and sys.stdout.isatty():
         raise UsageError(f"{fmt.name} output is a zip archive; refusing to write it to a terminal "
                          f"(use -o FILE{fmt.extension}, -o FOLDER/, or a pipe)")
-    payload = export(load(args.data), fmt.name, output)
+    payload = export(load_graph(args.data), fmt.name, output)
     if output is None:
         emit(payload, None)
     elif fmt.archive and Path(output).is_dir():

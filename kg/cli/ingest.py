@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from kg.cli._io import emit
+from kg.cli._io import describe_dirs, emit
 from kg.errors import IngestError
 from kg.ingest import Bundle, formats, ingest
 from kg.vocab import is_node_id
@@ -16,17 +16,18 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser = subparsers.add_parser(
         "ingest", parents=[common], help="turn a document into a data bundle to review",
         description="Read a briefing, resource card or concept page and write it as a data bundle "
-        "(DATA/documents/SLUG.yaml by default), linking the names it uses to the entities of --data and "
-        "proposing the rest (status: proposed). Problems that can be worked around are warnings with line numbers.")
+        "(DATA/documents/SLUG.yaml by default, in the first --data directory), linking the names it uses to the "
+        "entities of every --data directory and proposing the rest (status: proposed). Problems that can be "
+        "worked around are warnings with line numbers.")
     parser.add_argument("file", help="the document (plain text)")
     parser.add_argument("--format", default="auto", metavar="FORMAT",
                         help=f"auto (default), {', '.join(formats())}")
     parser.add_argument("-o", "--output", metavar="FILE",
-                        help="where to write (default: DATA/documents/SLUG.yaml; '-' for stdout); the file name "
-                        "sets the document id doc/<name>")
+                        help="where to write (default: DATA/documents/SLUG.yaml in the first --data directory; "
+                        "'-' for stdout); the file name sets the document id doc/<name>")
     parser.add_argument("--json", action="store_true", help="print the bundle as JSON instead of writing YAML")
     parser.add_argument("--force", action="store_true",
-                        help="replace the bundle the data directory already holds for this document")
+                        help="replace the bundle a data directory already holds for this document")
     parser.add_argument("--strict", action="store_true", help="fail on any warning, writing nothing")
     parser.set_defaults(run=run)
 
@@ -52,19 +53,21 @@ def run(args: argparse.Namespace) -> int:
     payload = bundle.to_yaml().encode("utf-8")
     target = args.output
     if bundle.existing and args.output not in (None, "-"):
-        print(f"kg: note: {bundle.existing_file or args.data} already holds this document ({bundle.existing}); "
-              f"writing {args.output} as asked", file=sys.stderr)
+        place = bundle.existing_file or describe_dirs(args.data)
+        print(f"kg: note: {place} already holds this document ({bundle.existing}); writing {args.output} as asked",
+              file=sys.stderr)
     if bundle.existing and args.output is None:
         held = bundle.existing_file
         if not args.force:
             same = held is not None and held.is_file() and held.read_bytes() == payload
             state = "identical to this ingestion" if same else "which differs from this ingestion"
-            print(f"kg: {held or args.data} already holds this document ({bundle.existing}), {state}; "
+            where = held or describe_dirs(args.data)
+            print(f"kg: {where} already holds this document ({bundle.existing}), {state}; "
                   "nothing written (--force replaces it, -o FILE writes elsewhere)", file=sys.stderr)
             return 0
         target = str(held) if held else None
     if target is None:
-        folder = Path(args.data) / "documents"
+        folder = Path(args.data[0]) / "documents"
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as err:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kg.build import load
-from kg.cli._io import emit
+from kg.cli._io import emit, load_graph
 from kg.errors import QueryError, UsageError
 from kg.query import DEFAULT_ENGINE, GRAPH_FORMATS, RESULT_FORMATS, engines, named_queries, query, render
 from kg.query._worker import check_timeout
@@ -79,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     if args.sparql is None and args.file is None and args.name is None:
         raise UsageError("give a QUERY, -f FILE.rq or --name NAME (kg query --list shows the named queries)")
     params = _params(args.param)
-    graph = load(args.data)
+    graph = load_graph(args.data)
     if args.name is not None:
         result = query(graph, name=args.name, params=params, engine=args.engine, timeout=args.timeout)
     else:

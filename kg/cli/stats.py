@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from kg.build import load
-from kg.cli._io import emit
+from kg.cli._io import emit, load_graph
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -16,7 +15,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
-    stats = load(args.data).stats()
+    stats = load_graph(args.data).stats()
     if args.format == "json":
         text = json.dumps(stats, indent=2) + "\n"
     else:

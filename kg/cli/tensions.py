@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from kg.build import load
-from kg.cli._io import emit
+from kg.cli._io import emit, load_graph
 from kg.generate.rules import rules
 from kg.generate.tensions import TENSION_FORMATS, tensions
 
@@ -28,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
-    text = tensions(load(args.data), document=args.document, topic=args.topic, format=args.format,
+    text = tensions(load_graph(args.data), document=args.document, topic=args.topic, format=args.format,
                     suggested=args.suggested)
     emit(text.encode("utf-8"), args.output)
     return 0

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from kg.build import validate
+from kg.cli._io import describe_dirs
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -20,9 +21,14 @@ def run(args: argparse.Namespace) -> int:
     report = validate(args.data, shacl=not args.no_shacl)
     for issue in report.sorted():
         print(issue, file=sys.stderr)
-    errors = len(report.errors)
+    errors, warnings = len(report.errors), len(report.issues) - len(report.errors)
+    where = describe_dirs(args.data)
+    counts = f"{errors} error{'s' if errors != 1 else ''}"
+    if warnings:
+        counts += f", {warnings} warning{'s' if warnings != 1 else ''}"
     if errors:
-        print(f"kg: {errors} error{'s' if errors != 1 else ''} in {args.data}", file=sys.stderr)
+        print(f"kg: {counts} in {where}", file=sys.stderr)
         return 1
-    print(f"kg: {args.data} is valid", file=sys.stderr)
+    verb = "is" if len(args.data) == 1 else "are"
+    print(f"kg: {where} {verb} valid{f' ({counts})' if warnings else ''}", file=sys.stderr)
     return 0

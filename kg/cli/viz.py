@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kg.build import load
-from kg.cli._io import emit
+from kg.cli._io import emit, load_graph
 from kg.errors import UsageError
 from kg.viz import LARGE_GRAPH, viz
 
@@ -40,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--depth needs --focus")
     if args.output is None and sys.stdout.isatty():
         raise UsageError("kg viz writes a whole HTML page: give -o FILE (or redirect stdout)")
-    html = viz(load(args.data), focus=args.focus, depth=2 if args.depth is None else args.depth, types=args.types,
+    html = viz(load_graph(args.data), focus=args.focus, depth=2 if args.depth is None else args.depth, types=args.types,
                relations=args.relations, title=args.title, layout=args.layout)
     emit(html.encode("utf-8"), args.output)
     return 0

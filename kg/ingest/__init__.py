@@ -23,7 +23,7 @@ from kg.ingest.bundle import Bundle
 from kg.ingest.draft import Draft
 from kg.ingest.linking import Index, fresh_id, link
 from kg.ingest.registry import canonical, detect, formats, get, register
-from kg.load import YAML_SUFFIXES
+from kg.load import YAML_SUFFIXES, DataDirs, data_dirs
 from kg.vocab import is_node_id
 
 __all__ = ["ingest", "ingest_text", "Bundle", "formats", "register", "detect_format"]
@@ -32,12 +32,13 @@ _DOC_PREFIX = {"briefing": "briefing", "resource-card": "resource", "concept-pag
 
 
 def ingest(path: str | os.PathLike[str], *, format: str = "auto",
-           data: str | os.PathLike[str] | KnowledgeGraph | None = None, doc_id: str | None = None) -> Bundle:
+           data: DataDirs | KnowledgeGraph | None = None, doc_id: str | None = None) -> Bundle:
     """Read the document at ``path`` and turn it into a :class:`Bundle`.
 
     ``format`` is ``auto`` or a registered format (``briefing``, ``resource``, ``concept``); ``data`` is the
-    data directory (or a loaded graph) whose entities names are linked to, and where an existing bundle of the
-    same document is looked for; ``doc_id`` forces the document id (``doc/<slug>``).
+    data directory, a list of them (one graph, as :func:`kg.load` builds it) or a loaded graph, whose entities
+    names are linked to and where an existing bundle of the same document is looked for; ``doc_id`` forces the
+    document id (``doc/<slug>``).
     """
     source = Path(path)
     try:
@@ -51,7 +52,7 @@ def ingest(path: str | os.PathLike[str], *, format: str = "auto",
 
 
 def ingest_text(text: str, *, name: str = "<text>", origin: str | None = None, format: str = "auto",
-                data: str | os.PathLike[str] | KnowledgeGraph | None = None, doc_id: str | None = None) -> Bundle:
+                data: DataDirs | KnowledgeGraph | None = None, doc_id: str | None = None) -> Bundle:
     """Turn a document given as text into a :class:`Bundle` (see :func:`ingest`); ``name`` is used in
     messages and ``origin`` is recorded as where the bundle came from."""
     document = Text(text, name)
@@ -97,19 +98,22 @@ def _mint_document_id(draft: Draft, taken: set[str]) -> str:
     return doc_id
 
 
-def _graph(data: str | os.PathLike[str] | KnowledgeGraph | None) -> KnowledgeGraph | None:
-    """The graph to link against: none for no or an empty data directory (a fresh one)."""
+def _graph(data: DataDirs | KnowledgeGraph | None) -> KnowledgeGraph | None:
+    """The graph to link against, of every data directory that holds data: none when none does (fresh ones)."""
     if data is None or isinstance(data, KnowledgeGraph):
         return data
-    root = Path(data)
-    if root.exists() and not root.is_dir():
-        raise UsageError(f"data directory {root} is not a directory")
-    folders = [root / "entities", root / "documents"]
-    if not any(p.suffix in YAML_SUFFIXES for f in folders if f.is_dir() for p in f.iterdir()):
+    roots = []
+    for root in data_dirs(data):
+        if root.exists() and not root.is_dir():
+            raise UsageError(f"data directory {root} is not a directory")
+        folders = [root / "entities", root / "documents"]
+        if any(p.suffix in YAML_SUFFIXES for f in folders if f.is_dir() for p in f.iterdir()):
+            roots.append(root)
+    if not roots:
         return None
     from kg.build import load
 
-    return load(root)
+    return load(roots)
 
 
 def _normal_title(title: str) -> str:

@@ -76,7 +76,7 @@ def query(graph: KnowledgeGraph, sparql: str | None = None, *, name: str | None 
     if "fork" in mp.get_all_start_methods():
         loader = functools.partial(_same, loaded)
     else:  # pragma: no cover - spawn platforms reload the graph in the worker
-        loader = functools.partial(_reload, engine_name, str(graph.data_dir))
+        loader = functools.partial(_reload, engine_name, tuple(map(str, graph.data_dirs)))
     return run_with_timeout(loader, prepared, bindings, timeout)
 
 
@@ -92,10 +92,10 @@ def _same(engine: Engine) -> Engine:
     return engine
 
 
-def _reload(engine: str, data_dir: str) -> Engine:  # pragma: no cover - used on spawn platforms only
+def _reload(engine: str, data_dirs: tuple[str, ...]) -> Engine:  # pragma: no cover - spawn platforms only
     from kg.build import load
 
-    return get(engine)(load(data_dir).rdf)
+    return get(engine)(load(data_dirs).rdf)
 
 
 def _known_graphs(graph: KnowledgeGraph) -> frozenset[str]:
