@@ -89,7 +89,8 @@ RELATIONS: dict[str, Relation] = {
     for r in (
         Relation("authored", "authored", _AGENTS, ("Source",)),
         Relation("published_in", "publishedIn", ("Source",), ("Organization",)),
-        Relation("cites", "cites", ("Source", "Document", "Claim", "Tension", "Event", "Question"), ("Source",)),
+        Relation("cites", "cites", ("Source", "Document", "Claim", "Tension", "Event", "Question", *_AGENTS,
+                                    "Concept"), ("Source",)),
         Relation("asserts", "asserts", _HOLDERS, ("Claim",)),
         Relation("about", "about", ("Claim", "Question", "Event", "Source", "Document")),
         Relation("supports", "supports", ("Source", "Claim"), ("Claim",)),
@@ -187,6 +188,9 @@ class Person(Entity):
     description: Annotated[str | None, Lit("description")] = None
     url: Annotated[str | None, Lit("url")] = None
     affiliations: Annotated[list[NodeId], Link("affiliated_with")] = []
+    related: Annotated[list[NodeId], Link("related_to")] = []
+    #: sources an imported knowledge base lists for the entity
+    sources: Annotated[list[NodeId], Link("cites")] = []
 
 
 class Organization(Entity):
@@ -202,6 +206,8 @@ class Organization(Entity):
     description: Annotated[str | None, Lit("description")] = None
     url: Annotated[str | None, Lit("url")] = None
     credibility: Credibility | None = None
+    related: Annotated[list[NodeId], Link("related_to")] = []
+    sources: Annotated[list[NodeId], Link("cites")] = []
 
 
 class Source(Entity):
@@ -269,6 +275,7 @@ class Concept(Entity):
     broader: Annotated[list[NodeId], Link("broader")] = []
     related: Annotated[list[NodeId], Link("related_to")] = []
     examples: Annotated[list[str], Lit("example")] = []
+    sources: Annotated[list[NodeId], Link("cites")] = []
 
 
 class Group(Entity):

@@ -20,7 +20,7 @@ from kg.errors import DataError, KgError
 __all__ = ["main", "COMMANDS"]
 
 #: subcommand modules, in the order ``kg --help`` lists them
-COMMANDS = ["validate", "stats", "export", "ingest", "tensions", "brief", "query", "viz"]
+COMMANDS = ["validate", "stats", "export", "ingest", "import_kb", "tensions", "brief", "query", "viz"]
 
 
 def _common(data_dest: str) -> argparse.ArgumentParser:
@@ -52,7 +52,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``kg`` command and return its exit code."""
     parser = _parser()
     args = parser.parse_args(argv)
-    given = [*getattr(args, "data_before", []), *getattr(args, "data", [])] or [DEFAULT_DATA_DIR]
+    named = [*getattr(args, "data_before", []), *getattr(args, "data", [])]
+    args.data_given = bool(named)
+    given = named or [DEFAULT_DATA_DIR]
     first: dict[Path, str] = {}
     for folder in given:  # a directory named twice counts once, where it first appears
         first.setdefault(Path(folder).resolve(), folder)

@@ -1,0 +1,126 @@
+"""Importers of other knowledge bases: one module each, found by name, writing data in the project's format.
+
+An importer module (``kg/importers/<name>.py``, or any module another package declares under the
+``kg.importers`` entry-point group) defines ``NAME`` and ``read(path, known, progress) -> (Imported,
+ImportReport)``; it only builds records. :func:`import_kb` links them to the curated corpus, writes them
+(into a new directory, or merged into an existing one where the curated records win) and returns the report.
+
+>>> sorted(importers())
+['longterm-wiki']
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pkgutil
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from importlib.metadata import entry_points
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from kg.errors import UsageError
+from kg.importers._records import MANIFEST_SUFFIX, Imported, ImportReport, write_import
+from kg.load import DataDirs, data_dirs, read_corpus
+from kg.model import Node
+from kg.report import Report
+
+__all__ = ["importers", "get_importer", "import_kb", "rich_progress", "Imported", "ImportReport"]
+
+Progress = Callable[[Iterable[Path], int], Iterator[Path]]
+
+
+def importers() -> dict[str, str]:
+    """Importer name -> module, from this package's modules and the ``kg.importers`` entry points."""
+    found: dict[str, str] = {}
+    for info in pkgutil.iter_modules(__path__):
+        if not info.name.startswith("_"):
+            module = importlib.import_module(f"{__name__}.{info.name}")
+            name = getattr(module, "NAME", None)
+            if isinstance(name, str):
+                found[name] = module.__name__
+    for point in entry_points(group="kg.importers"):
+        found.setdefault(point.name, point.value)
+    return found
+
+
+def get_importer(name: str) -> ModuleType:
+    """The importer module called ``name``; a UsageError listing the known ones otherwise."""
+    known = importers()
+    if name not in known:
+        raise UsageError(f"unknown knowledge base '{name}' (known: {', '.join(sorted(known))})")
+    return importlib.import_module(known[name])
+
+
+def _known(dirs: tuple[Path, ...], skip: set[Path]) -> dict[str, Node]:
+    """The curated nodes of ``dirs`` (files in ``skip``, an earlier import's own, are left out)."""
+    existing = tuple(d for d in dirs if d.is_dir())
+    if not existing:
+        return {}
+    corpus = read_corpus(existing, Report())
+    known = {}
+    for node_id, node in corpus.nodes.items():
+        location = corpus.locate(node_id)
+        if location is not None and Path(location.file).resolve() in skip:
+            continue
+        known[node_id] = node
+    return known
+
+
+def _own_files(out: Path, name: str) -> set[Path]:
+    import json
+
+    manifest = out / f"{name}{MANIFEST_SUFFIX}"
+    try:
+        files = json.loads(manifest.read_text(encoding="utf-8")).get("files", {})
+    except (OSError, ValueError, AttributeError):
+        return set()
+    return {(out / f).resolve() for f in files}
+
+
+def import_kb(name: str, path: str | os.PathLike[str], *, out: str | os.PathLike[str] | None = None,
+              data: DataDirs | None = None, progress: Progress | None = None) -> ImportReport:
+    """Import knowledge base ``name`` from ``path``; return the report (its ``problems`` list skipped input).
+
+    With ``out``, write a directory of its own, linking to the entities of ``data`` (the curated corpus, when
+    given); without it, merge into the first ``data`` directory, leaving its curated files as they are.
+    """
+    module = get_importer(name)
+    dirs = data_dirs(data) if data is not None else ()
+    if out is None:
+        if not dirs:
+            raise UsageError("say where to write the import: -o DIR, or --data DIR to merge into")
+        target, merge = dirs[0], True
+        if not target.is_dir():
+            raise UsageError(f"data directory not found: {target}")
+    else:
+        target, merge = Path(out), False
+        if target.exists() and not target.is_dir():
+            raise UsageError(f"{target} exists and is not a directory")
+        if target.is_dir() and any(target.iterdir()) and not (target / f"{name}{MANIFEST_SUFFIX}").is_file():
+            raise UsageError(f"{target} is not empty and holds no earlier `kg import {name}`; choose a new "
+                             "directory, or --data DIR to merge into a data directory")
+    skip = _own_files(target, name)
+    known = _known(dirs, skip)
+    imported: Imported
+    imported, report = module.read(path, known, progress)
+    target.mkdir(parents=True, exist_ok=True)
+    write_import(imported, target, report, merge=merge)
+    report.lists.setdefault("written to", []).append(str(target))
+    return report
+
+
+def rich_progress(description: str) -> Progress | None:
+    """A progress bar on stderr when it is a terminal, else None (quiet when piped)."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.console import Console
+    from rich.progress import track
+
+    def bar(items: Iterable[Any], total: int) -> Iterator[Any]:
+        yield from track(items, description=description, total=total, transient=True,
+                         console=Console(stderr=True))
+
+    return bar

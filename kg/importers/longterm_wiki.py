@@ -45,7 +45,7 @@ from kg.model import (
 )
 from kg.report import Issue, Location
 
-__all__ = ["NAME", "Layout", "find_layout", "read_wiki", "POSITION_MATCH", "TENSION_RULE"]
+__all__ = ["NAME", "Layout", "find_layout", "read", "POSITION_MATCH", "TENSION_RULE"]
 
 NAME = "longterm-wiki"
 WIKI_ORG = "org/longterm-wiki"
@@ -987,7 +987,7 @@ def _first_error(err: Exception) -> str:
     return str(err)
 
 
-def read_wiki(path: str | os.PathLike[str], known: dict[str, Node] | None = None,
+def read(path: str | os.PathLike[str], known: dict[str, Node] | None = None,
               progress: Callable[[Iterable[Path], int], Iterator[Path]] | None = None
               ) -> tuple[Imported, ImportReport]:
     """Read a longterm-wiki snapshot or clone into records, linking to ``known`` (the curated corpus's nodes)."""
