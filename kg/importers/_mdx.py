@@ -462,6 +462,18 @@ _ESM = re.compile(
 )
 
 
+def _component_name(text: str) -> str | None:
+    """The name of the component tag ``<Name`` or ``</Name`` that ``text`` starts with (capitalised, as JSX
+    components are; lower-case tags are HTML and left to Markdown)."""
+    if text[:1] != "<":
+        return None
+    at = 2 if text[1:2] == "/" else 1
+    if not text[at : at + 1].isupper():
+        return None
+    m = _TAG_NAME.match(text, at)
+    return m.group() if m else None
+
+
 def _blank(text: str) -> str:
     """Same number of lines, no content: keeps every later line number right."""
     return "\n" * text.count("\n")
@@ -487,7 +499,7 @@ def _block_pass(body: str, lines: _Lines, path: str, warnings: list[str]) -> _Bl
     written inside their attribute strings."""
     n = len(body)
     out: list[str] = []
-    found: list[tuple[int, int, Component, _Tag]] = []  # (start offset, seq, component) to sort into document order
+    found: list[tuple[int, int, Component, _Tag]] = []  # (start offset, seq, ...): sorted into document order
     stack: list[_Open] = []
     fence: str | None = None
     pos = 0
@@ -532,13 +544,13 @@ def _block_pass(body: str, lines: _Lines, path: str, warnings: list[str]) -> _Bl
                 end = line_end(close) if close >= 0 else n
             next_pos = end + 1
             out.append(_blank(body[pos:next_pos]))
-        elif stripped[:1] == "<" and (stripped[1:2].isupper() or (stripped[1:2] == "/" and stripped[2:3].isupper())):
+        elif (name := _component_name(stripped)) is not None and name not in _INLINE:
             try:
                 tag = _scan_tag(body, start, n)
             except _TagSyntax as exc:
                 raise fail(exc.message, exc.pos) from None
             stop = line_end(tag.end)
-            if tag.name in _INLINE or body[tag.end : stop].strip():
+            if body[tag.end : stop].strip():
                 out.append(body[pos:next_pos])  # text follows on the line: an inline component
             else:
                 next_pos = stop + 1
