@@ -50,8 +50,8 @@ def _summary(report: object) -> None:
     data = report.to_json()  # type: ignore[attr-defined]
     counts = data["counts"]
     width = max((len(k) for k in counts), default=0)
-    print(f"kg: imported {data['importer']} from {data['source']} into {', '.join(data['lists'].get('written to', []))}",
-          file=sys.stderr)
+    where = ", ".join(data["lists"].get("written to", []))
+    print(f"kg: imported {data['importer']} from {data['source']} into {where}", file=sys.stderr)
     for key, value in counts.items():
         print(f"  {key:<{width}}  {value}", file=sys.stderr)
     changes = data["changes"]

@@ -493,7 +493,12 @@ class _Blocks:
     refs: list[Ref]
 
 
-def _block_pass(body: str, lines: _Lines, path: str, warnings: list[str]) -> _Blocks:
+def _is_strict(name: str, strict: frozenset[str] | None) -> bool:
+    return strict is None or name in strict
+
+
+def _block_pass(body: str, lines: _Lines, path: str, warnings: list[str],
+                strict: frozenset[str] | None = None) -> _Blocks:
     """Find block components line by line (outside code fences and comments); return the body with their tags
     and with ESM/comment lines blanked, the components in document order, and the entity links and citations
     written inside their attribute strings."""
@@ -563,11 +568,12 @@ def _block_pass(body: str, lines: _Lines, path: str, warnings: list[str]) -> _Bl
                     if opened.tag.name != tag.name:
                         raise fail(f"closing tag </{tag.name}> does not match <{opened.tag.name}> "
                                    f"opened at line {opened.line}", start)
-                    comp = Component(tag.name, _attrs(opened.tag, lines, path), opened.line,
-                                     lines.line(tag.end - 1))
+                    comp = Component(tag.name, _attrs(opened.tag, lines, path, _is_strict(tag.name, strict),
+                                                             warnings), opened.line, lines.line(tag.end - 1))
                     found.append((opened.tag.start, len(found), comp, opened.tag))
                 elif tag.self_closing:
-                    comp = Component(tag.name, _attrs(tag, lines, path), tag_line, lines.line(tag.end - 1))
+                    comp = Component(tag.name, _attrs(tag, lines, path, _is_strict(tag.name, strict), warnings),
+                                     tag_line, lines.line(tag.end - 1))
                     found.append((start, len(found), comp, tag))
                 else:
                     stack.append(_Open(tag, tag_line))
@@ -620,8 +626,13 @@ def _attr_links(component: str, tag: _Tag, lines: _Lines, warnings: list[str], b
                 blocks.mentions.append(Mention(values["id"], values.get("name"), text, line, component))
 
 
-def _attrs(tag: _Tag, lines: _Lines, path: str) -> dict[str, Any]:
-    """Evaluate a tag's attributes: strings as written, ``{...}`` through JSON5, bare names as True."""
+def _attrs(tag: _Tag, lines: _Lines, path: str, strict: bool = True, warnings: list[str] | None = None
+           ) -> dict[str, Any]:
+    """Evaluate a tag's attributes: strings as written, ``{...}`` through JSON5, bare names as True.
+
+    Invalid JSON5 is an error when ``strict``; otherwise the value is kept as :class:`RawExpr` with a warning
+    (for components whose data nobody reads, a broken literal should not cost the whole page).
+    """
     result: dict[str, Any] = {}
     for attr in tag.attrs:
         if attr.kind == "str":
@@ -632,8 +643,11 @@ def _attrs(tag: _Tag, lines: _Lines, path: str) -> dict[str, Any]:
             try:
                 result[attr.name] = _eval_expr(attr.raw)
             except ValueError as exc:
-                raise MdxError(f"invalid JSON5 in attribute {attr.name!r} of <{tag.name}>: {exc}",
-                               lines.line(attr.pos), path) from None
+                message = f"invalid JSON5 in attribute {attr.name!r} of <{tag.name}>: {exc}"
+                if strict or warnings is None:
+                    raise MdxError(message, lines.line(attr.pos), path) from None
+                warnings.append(f"{lines.line(attr.pos)}: {message} (kept as raw text)")
+                result[attr.name] = RawExpr(attr.raw)
     return result
 
 
@@ -864,13 +878,17 @@ def _merge(markdown: list[_Item], in_attrs: list[_Item]) -> list[_Item]:
     return sorted(markdown + in_attrs, key=lambda item: item.line)
 
 
-def parse_page(text: str, path: str = "<page>") -> Page:
-    """Parse one MDX page; raises :class:`MdxError` with the file line of the first problem."""
+def parse_page(text: str, path: str = "<page>", strict: frozenset[str] | None = None) -> Page:
+    """Parse one MDX page; raises :class:`MdxError` with the file line of the first problem.
+
+    ``strict`` names the components whose attributes must be valid JSON5 (all when None); a broken literal
+    in any other component is kept as :class:`RawExpr` and listed in ``Page.warnings``.
+    """
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     front, body, offset = _split_front_matter(text, path)
     lines = _Lines(body, offset + 1)
     warnings: list[str] = []
-    blocks = _block_pass(body, lines, path, warnings)
+    blocks = _block_pass(body, lines, path, warnings, strict)
     env: dict[str, Any] = {}
     tokens = _MD.parse(blocks.masked, env)
     mentions: list[Mention] = []

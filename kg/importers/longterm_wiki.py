@@ -76,6 +76,8 @@ _TIER_LABELS = {5: "Gold standard", 4: "High quality", 3: "Good quality", 2: "Mi
 _HANDLED = {"id", "stableId", "numericId", "type", "title", "description", "relatedEntries", "sources",
             "customFields", "website", "orgType", "aliases"}
 _ITEM_LISTS = ("claims", "tensions", "events", "questions")
+#: components whose attributes become records: a broken literal there skips the page (elsewhere, a warning)
+_DATA_COMPONENTS = frozenset({"Crux", "DisagreementMap", "KeyQuestions", "KeyPeople"})
 
 
 @dataclass(frozen=True)
@@ -499,7 +501,7 @@ class _Reader:
         for path in iterator:
             display = _display(path)
             try:
-                page = parse_page(path.read_text(encoding="utf-8"), display)
+                page = parse_page(path.read_text(encoding="utf-8"), display, strict=_DATA_COMPONENTS)
             except MdxError as err:
                 self.problem(err.message, display, err.line)
                 self.report.counts["pages skipped"] += 1
@@ -508,6 +510,8 @@ class _Reader:
                 self.problem(f"cannot read page: {err}", display)
                 self.report.counts["pages skipped"] += 1
                 continue
+            for warning in page.warnings:
+                self.report.note("page warnings", f"{display}:{warning}")
             relative = path.relative_to(root)
             folder = relative.parts[0] if len(relative.parts) > 1 else ""
             stem = path.stem if path.stem != "index" else (folder or "index")
@@ -546,7 +550,7 @@ class _Reader:
                 handler(state, component)
         self.documents.append(Document(
             id=f"doc/wiki-{slug}", title=title, kind="wiki-page", origin=display,
-            updated=dt.datetime.combine(updated, dt.time(), dt.timezone.utc) if updated else None,
+            updated=dt.datetime.combine(updated, dt.time(), dt.UTC) if updated else None,
             summary=_text(fm.get("llmSummary") or fm.get("description")) or None, about=[entity],
             citations=state.citations, claims=state.claims, questions=state.questions, tensions=state.tensions,
             relations=state.relations,
@@ -801,7 +805,7 @@ class _Reader:
                     used.add(best[1])
                     if number not in numbers:
                         numbers.append(number)
-                    holders = [*target.get("holders", []) or []]
+                    holders = list(target.get("holders") or [])
                     for holder in position.get("holders") or []:
                         if holder not in holders:
                             holders.append(holder)
