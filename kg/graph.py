@@ -40,6 +40,11 @@ if TYPE_CHECKING:
 __all__ = ["SourceRef", "Edge", "KnowledgeGraph", "iter_edges", "check_corpus", "build_graph"]
 
 
+#: which kind a name means first when several nodes share it (``resolve`` without types)
+_RESOLVE_ORDER = ("Person", "Organization", "Group", "Concept", "Document", "Source", "Question", "Event", "Claim",
+                  "Tension")
+
+
 @dataclass(frozen=True, order=True)
 class SourceRef:
     """A source backing a record or edge, with the citation number its document gives it."""
@@ -284,11 +289,15 @@ class KnowledgeGraph:
             lambda n: n.id.split("/", 1)[1] == wanted,
             lambda n: n.caption.casefold() == wanted or wanted in (a.casefold() for a in getattr(n, "aliases", [])),
         ):
-            hits = [n.id for n in candidates if test(n)]
+            hits = [n for n in candidates if test(n)]
+            if hits:  # the most agent-like kind wins ("Paul Christiano" the person, not a source titled so)
+                rank = {kind: i for i, kind in enumerate(types or _RESOLVE_ORDER)}
+                best = min(rank.get(n.rdf_class, len(rank)) for n in hits)
+                hits = [n for n in hits if rank.get(n.rdf_class, len(rank)) == best]
             if len(hits) == 1:
-                return hits[0]
+                return hits[0].id
             if len(hits) > 1:
-                raise UsageError(f"'{ref}' is ambiguous: {', '.join(hits)}")
+                raise UsageError(f"'{ref}' is ambiguous: {', '.join(n.id for n in hits)}")
         kinds = "/".join(types) if types else "node"
         close = difflib.get_close_matches(ref, [n.id for n in candidates] + [n.id.split("/", 1)[1] for n in candidates],
                                           n=3, cutoff=0.6)

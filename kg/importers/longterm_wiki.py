@@ -76,6 +76,8 @@ _TIER_LABELS = {5: "Gold standard", 4: "High quality", 3: "Good quality", 2: "Mi
 _HANDLED = {"id", "stableId", "numericId", "type", "title", "description", "relatedEntries", "sources",
             "customFields", "website", "orgType", "aliases"}
 _ITEM_LISTS = ("claims", "tensions", "events", "questions")
+#: relatedEntries relationships that mean an organization works on the concept (an ``addresses`` edge)
+_ADDRESSES = {"addresses", "research"}
 #: components whose attributes become records: a broken literal there skips the page (elsewhere, a warning)
 _DATA_COMPONENTS = frozenset({"Crux", "DisagreementMap", "KeyQuestions", "KeyPeople"})
 
@@ -298,13 +300,14 @@ class _Reader:
 
     def _same_as_known(self, kind: str, name: str) -> str | None:
         """The curated entity of this kind with exactly this name or alias (normalized), if one."""
-        wanted = normalize(name)
-        for node in self.known.values():
-            if node.rdf_class != kind:
-                continue
-            names = [node.caption, *getattr(node, "aliases", [])]
-            if any(normalize(n) == wanted for n in names):
-                return node.id
+        head = re.sub(r"\s*\([^()]*\)\s*$", "", name)  # "Meta AI (FAIR)" is Meta AI
+        for wanted in dict.fromkeys((normalize(name), normalize(head))):
+            for node in self.known.values():
+                if node.rdf_class != kind:
+                    continue
+                names = [node.caption, *getattr(node, "aliases", [])]
+                if wanted and any(normalize(n) == wanted for n in names):
+                    return node.id
         return None
 
     # -- entities -----------------------------------------------------------------------------------------------
@@ -333,6 +336,34 @@ class _Reader:
         for entry, origin in entries:
             self._entity(entry, origin)
         self.report.counts["entities"] = len(entries)
+        self._addresses(entries)
+
+    def _addresses(self, entries: list[tuple[dict[str, Any], str]]) -> None:
+        """Organizations the wiki says address or research a risk or response become ``addresses`` edges."""
+        relations: list[RelationRecord] = []
+        seen: set[tuple[str, str]] = set()
+        for entry, _origin in entries:
+            subject = self.ids[entry["id"]]
+            for related in entry.get("relatedEntries") or []:
+                if not isinstance(related, dict) or related.get("relationship") not in _ADDRESSES:
+                    continue
+                target = self.ids.get(related.get("id", ""))
+                if target is None:
+                    continue
+                org, concept = (subject, target) if subject.startswith("org/") else (target, subject)
+                if not (org.startswith("org/") and concept.startswith("concept/")) or (org, concept) in seen:
+                    continue
+                seen.add((org, concept))
+                relations.append(RelationRecord(subject=org, relation="addresses", object=concept,
+                                                level="substantive", citations=[1],
+                                                note=f"the wiki relates them as '{related['relationship']}'"))
+        if relations:
+            dataset = self.sources.own("source/longterm-wiki-entities", title="Longterm Wiki entities",
+                                       kind="dataset", venue=WIKI_ORG, origin=str(self.layout.root))
+            self.documents.append(Document(id="doc/longterm-wiki-entities", title="Longterm Wiki entity relations",
+                                           kind="dataset", origin=str(self.layout.root), citations={1: dataset},
+                                           relations=relations))
+            self.report.counts["addresses edges (organization addresses or researches a concept)"] = len(relations)
 
     def _entity(self, entry: dict[str, Any], origin: str) -> None:
         our = self.ids[entry["id"]]
