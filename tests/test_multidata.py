@@ -129,7 +129,7 @@ def test_registry_files_with_a_suffix_are_read_and_unknown_ones_named(two):
     write(a / "entities" / "widgets.extra.yaml", "- id: person/x\n")
     assert [str(i) for i in kg.validate(a, shacl=False).issues] == [
         "a/entities/widgets.extra.yaml:1: unknown entity registry 'widgets.extra.yaml' (expected one of "
-        "people.yaml, organizations.yaml, sources.yaml, concepts.yaml, or KIND.SUFFIX.yaml such as "
+        "people.yaml, organizations.yaml, sources.yaml, concepts.yaml, groups.yaml, or KIND.SUFFIX.yaml such as "
         "people.extra.yaml)"]
 
 

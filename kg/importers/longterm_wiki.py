@@ -283,6 +283,16 @@ class _Reader:
     def problem(self, message: str, file: str, line: int | None = None) -> None:
         self.report.problems.append(Issue("import", message, Location(file, line or 1)))
 
+    def where(self, path: Path) -> str:
+        """A file's place in the snapshot's flat layout (``pages/risks/x.mdx``, ``cruxes.yaml``), so records
+        say where they came from the same way whichever layout or working directory they were read from."""
+        pages = self.layout.pages
+        if pages is not None and path.is_relative_to(pages):
+            return f"pages/{path.relative_to(pages).as_posix()}"
+        if path in self.layout.entity_files:
+            return f"entities/{path.name}"
+        return path.name
+
     def exists(self, node_id: str) -> bool:
         return (node_id in self.known or node_id in self.people or node_id in self.orgs
                 or node_id in self.concepts or node_id in self.groups or node_id in self.sources.records)
@@ -322,7 +332,7 @@ class _Reader:
                 continue
             for entry in data:
                 if isinstance(entry, dict) and isinstance(entry.get("id"), str):
-                    entries.append((entry, f"{_display(path)}#{entry['id']}"))
+                    entries.append((entry, f"{self.where(path)}#{entry['id']}"))
         for entry, _origin in entries:  # ids first, so related entries resolve in any order
             wiki_type = entry.get("type")
             kind = "person" if wiki_type == "person" else "org" if wiki_type == "organization" else "concept"
@@ -359,9 +369,9 @@ class _Reader:
                                                 note=f"the wiki relates them as '{related['relationship']}'"))
         if relations:
             dataset = self.sources.own("source/longterm-wiki-entities", title="Longterm Wiki entities",
-                                       kind="dataset", venue=WIKI_ORG, origin=str(self.layout.root))
+                                       kind="dataset", venue=WIKI_ORG, origin=NAME)
             self.documents.append(Document(id="doc/longterm-wiki-entities", title="Longterm Wiki entity relations",
-                                           kind="dataset", origin=str(self.layout.root), citations={1: dataset},
+                                           kind="dataset", origin=NAME, citations={1: dataset},
                                            relations=relations))
             self.report.counts["addresses edges (organization addresses or researches a concept)"] = len(relations)
 
@@ -403,7 +413,7 @@ class _Reader:
         for entry in data or []:
             if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
                 continue
-            origin = f"{_display(path)}#{entry['id']}"  # type: ignore[arg-type]
+            origin = f"{self.where(path)}#{entry['id']}"  # type: ignore[arg-type]
             our = self.ids.get(entry["id"]) or f"org/{slugify(entry['id'])}"
             facts = [f"{key}: {_scalar_text(value)}" for key, value in entry.items()
                      if key not in {"id", "name", "type", "website", "description", "keyPeople"} and value]
@@ -438,7 +448,7 @@ class _Reader:
                 record.setdefault("definition", None)
                 record["definition"] = record["definition"] or _text(entry.get("definition"))
             elif our not in self.known and our.startswith("concept/"):
-                self.concepts[our] = {"id": our, "origin": f"{_display(path)}#{entry['id']}",  # type: ignore[arg-type]
+                self.concepts[our] = {"id": our, "origin": f"{self.where(path)}#{entry['id']}",  # type: ignore[arg-type]
                                       "label": _text(entry.get("term")) or entry["id"], "kind": "term",
                                       "aliases": aliases, "definition": _text(entry.get("definition")) or None,
                                       "related": related}
@@ -456,19 +466,21 @@ class _Reader:
                 self.problem(f"venue '{entry['id']}' has no credibility tier 1-5", _display(path))  # type: ignore[arg-type]
                 continue
             our = f"org/{slugify(entry['id'])}"
-            same = self._same_as_known("Organization", name)
-            if same is not None:
+            same = self._same_as_known("Organization", name) or next(
+                (o for o, r in sorted(self.orgs.items()) if normalize(r["name"]) == normalize(name)), None)
+            if same is not None:  # the venue is an organization the wiki or the curated corpus already has
                 our = same
-            elif our in self.orgs and normalize(self.orgs[our]["name"]) == normalize(name):
-                self.orgs[our]["credibility"] = Credibility(tier=tier, label=_TIER_LABELS[tier],
-                                                            basis="the wiki's venue rating")
+                if our in self.orgs:
+                    self.orgs[our].setdefault("credibility", Credibility(tier=tier, label=_TIER_LABELS[tier],
+                                                                         basis="the wiki's venue rating"))
+                self.report.note("venues that are known organizations", f"{entry['id']} → {our}")
             elif self.exists(our):
                 our = f"org/venue-{slugify(entry['id'])}"
             if not self.exists(our):
                 facts = [f"type: {_text(entry.get('type'))}"] if entry.get("type") else []
                 if "peer_reviewed" in entry:
                     facts.append(f"peer reviewed: {'yes' if entry['peer_reviewed'] else 'no'}")
-                self.orgs[our] = {"id": our, "origin": f"{_display(path)}#{entry['id']}",  # type: ignore[arg-type]
+                self.orgs[our] = {"id": our, "origin": f"{self.where(path)}#{entry['id']}",  # type: ignore[arg-type]
                                   "name": name, "kind": "venue",
                                   "description": _text(entry.get("description")) or None, "facts": facts,
                                   "credibility": Credibility(tier=tier, label=_TIER_LABELS[tier],
@@ -549,7 +561,7 @@ class _Reader:
             slug = slugify(stem if stems.get(path.stem, 0) == 1 and path.stem != "index"
                            else "-".join((*relative.parts[:-1], path.stem)))
             try:
-                self._page(page, slug, display, folder)
+                self._page(page, slug, self.where(path), folder)
             except (ValidationError, ValueError) as err:
                 self.problem(f"cannot import page: {_first_error(err)}", display)
                 self.report.counts["pages skipped"] += 1
@@ -566,8 +578,7 @@ class _Reader:
         if not self.exists(source):
             self.sources.own(source, title=title, kind="wiki-page", venue=WIKI_ORG, published=updated,
                              quality=quality, summary=_text(fm.get("description")) or None, origin=display,
-                             numeric_id=_text(fm.get("numericId")) or None, about=None)
-            self.sources.records[source].pop("about")
+                             numeric_id=_text(fm.get("numericId")) or None)
         state = _Page(slug, display, page, entity, source)
         state.cite(source)
         for ref in page.refs:
@@ -754,7 +765,7 @@ class _Reader:
         entries = {e["id"]: e for e in listed or [] if isinstance(e, dict) and isinstance(e.get("id"), str)}
         if not entries and not self.crux_components:
             return
-        display = _display(path) if path else "cruxes"
+        display = self.where(path) if path else "cruxes.yaml"
         dataset = self.sources.own("source/longterm-wiki-cruxes", title="Longterm Wiki cruxes", kind="dataset",
                                    venue=WIKI_ORG, origin=display)
         citations: dict[int, str] = {1: dataset}
@@ -854,7 +865,7 @@ class _Reader:
         data = self._yaml(path) if path else None
         if not data:
             return
-        display = _display(path)  # type: ignore[arg-type]
+        display = self.where(path)  # type: ignore[arg-type]
         assert self.index is not None
         dataset = self.sources.own("source/longterm-wiki-experts", title="Longterm Wiki expert positions",
                                    kind="dataset", venue=WIKI_ORG, origin=display)
@@ -928,7 +939,7 @@ class _Reader:
         data = self._yaml(path) if path else None
         if not isinstance(data, dict):
             return
-        display = _display(path)  # type: ignore[arg-type]
+        display = self.where(path)  # type: ignore[arg-type]
         assert self.index is not None
         for category in data.get("categories") or []:
             for paper in (category or {}).get("papers") or []:
@@ -970,7 +981,7 @@ class _Reader:
         imported = Imported(NAME)
         if not self.exists(WIKI_ORG):
             self.orgs[WIKI_ORG] = {"id": WIKI_ORG, "name": "Longterm Wiki", "kind": "wiki",
-                                   "origin": str(self.layout.root)}
+                                   "origin": NAME}
         for records, model, key in ((self.people, Person, "people"), (self.orgs, Organization, "organizations"),
                                     (self.concepts, Concept, "concepts"), (self.groups, Group, "groups")):
             for node_id in sorted(records):
