@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean wiki
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,16 @@ demo: $(STAMP)
 	$(BIN)/kg brief --document doc/briefing-mallen-behavioral-selection -o out/briefing-mallen.md
 	$(BIN)/kg tensions --all --suggested -o out/tensions.md
 	$(BIN)/kg viz -o out/graph.html
+
+# The field's knowledge base: import a longterm-wiki snapshot (or WIKI=PATH, a clone) beside the curated corpus
+WIKI ?= ../shared/corpora/longterm-wiki
+wiki: $(STAMP)
+	$(BIN)/kg --data data import longterm-wiki $(WIKI) -o out/wiki-data
+	$(BIN)/kg --data data --data out/wiki-data validate
+	$(BIN)/kg --data data --data out/wiki-data stats
+	$(BIN)/kg --data data --data out/wiki-data brief --topic reward-hacking -o out/briefing-reward-hacking.md
+	$(BIN)/kg --data data --data out/wiki-data tensions --topic deceptive-alignment -o out/tensions-deceptive-alignment.md
+	$(BIN)/kg --data data --data out/wiki-data viz --focus reward-hacking --depth 1 -o out/wiki-reward-hacking.html
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -55,3 +55,18 @@ def minimal(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(FIXTURES / "minimal", target)
     return target
+
+
+WIKI = SHARED / "corpora" / "longterm-wiki"
+
+
+@pytest.fixture(scope="session")
+def wiki_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shared longterm-wiki snapshot imported once per test session, linked to the curated corpus."""
+    if not WIKI.is_dir():
+        pytest.skip(f"the longterm-wiki snapshot is not at {WIKI} (tests on the real import need ../shared/)")
+    from kg.importers import import_kb
+
+    out = tmp_path_factory.mktemp("wiki") / "wiki-data"
+    import_kb("longterm-wiki", WIKI, out=out, data=[DATA])
+    return out
