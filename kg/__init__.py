@@ -11,6 +11,7 @@ from kg.errors import DataError, ExportError, IngestError, KgError, QueryError, 
 from kg.export import export
 from kg.generate import Suggestion, brief, suggest_tensions, tensions
 from kg.graph import Edge, KnowledgeGraph, SourceRef
+from kg.importers import ImportReport, import_kb
 from kg.ingest import Bundle, ingest, ingest_text
 from kg.ontology import check_alignment
 from kg.query import QueryResult, named_queries, query
@@ -26,6 +27,8 @@ __all__ = [
     "load_rdf",
     "ingest",
     "ingest_text",
+    "import_kb",
+    "ImportReport",
     "tensions",
     "brief",
     "suggest_tensions",
