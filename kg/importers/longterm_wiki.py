@@ -581,7 +581,8 @@ class _Reader:
                              numeric_id=_text(fm.get("numericId")) or None)
         state = _Page(slug, display, page, entity, source)
         state.cite(source)
-        for ref in page.refs:
+        for ref in page.refs:  # every citation of the page, Quick Assessment cells included (counted once here)
+            self.report.counts["resource citations" if ref.kind == "resource" else "link citations"] += 1
             state.cite(self._ref(ref, display))
         self._mentions(state)
         self._quick_assessment(state)
@@ -626,9 +627,7 @@ class _Reader:
     def _ref(self, ref: Ref, display: str) -> str:
         origin = f"{display}:{ref.line}"
         if ref.kind == "resource":
-            self.report.counts["resource citations"] += 1
             return self.sources.resource(ref.key, ref.text, origin)
-        self.report.counts["link citations"] += 1
         return self.sources.url(ref.key, ref.text, origin)
 
     def _mentions(self, state: _Page) -> None:
@@ -956,16 +955,14 @@ class _Reader:
                         self.report.counts["literature authors resolved"] += 1
                     else:
                         self.report.counts["literature authors kept as names"] += 1
-                venue = None
-                if _text(paper.get("organization")):
+                if _text(paper.get("organization")):  # the authors' organization, not where it was published
                     found = self.index.resolve(_text(paper["organization"]))
-                    venue = found.id if found.kind == "org" else None
+                    if found.kind == "org" and found.id:
+                        authors.append(found.id)
                 fields: dict[str, Any] = {
                     "kind": _SOURCE_KINDS.get(_text(paper.get("type")).lower(), "article"),
                     "authors": sorted(set(authors)), "author_names": names,
                     "summary": _text(paper.get("summary")) or None}
-                if venue:
-                    fields["venue"] = venue
                 year = paper.get("year")
                 if isinstance(year, int) and 1000 <= year <= 9999:
                     fields["period"] = str(year)
