@@ -61,12 +61,19 @@ WIKI = SHARED / "corpora" / "longterm-wiki"
 
 
 @pytest.fixture(scope="session")
-def wiki_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shared longterm-wiki snapshot imported once per test session, linked to the curated corpus."""
+def wiki_import(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, object], Path]:
+    """The shared longterm-wiki snapshot imported once per test session, linked to the curated corpus:
+    the import report (as JSON data) and the directory written."""
     if not WIKI.is_dir():
         pytest.skip(f"the longterm-wiki snapshot is not at {WIKI} (tests on the real import need ../shared/)")
     from kg.importers import import_kb
 
     out = tmp_path_factory.mktemp("wiki") / "wiki-data"
-    import_kb("longterm-wiki", WIKI, out=out, data=[DATA])
-    return out
+    report = import_kb("longterm-wiki", WIKI, out=out, data=[DATA])
+    return report.to_json(), out
+
+
+@pytest.fixture(scope="session")
+def wiki_data(wiki_import: tuple[dict[str, object], Path]) -> Path:
+    """The directory of the imported snapshot (see ``wiki_import``)."""
+    return wiki_import[1]

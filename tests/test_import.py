@@ -369,12 +369,8 @@ def test_usage_errors_exit_2_with_one_line(case, message, tmp_path):
 # -- the real snapshot -----------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def real(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], Path]:
-    if not REAL.is_dir():
-        pytest.skip(f"the longterm-wiki snapshot is not at {REAL} (the tests on the real import need ../shared/)")
-    out = tmp_path_factory.mktemp("real") / "wiki"
-    report = import_kb("longterm-wiki", REAL, out=out, data=[DATA])
-    return report.to_json(), out
+def real(wiki_import: tuple[dict[str, Any], Path]) -> tuple[dict[str, Any], Path]:
+    return wiki_import  # the session's one import of the snapshot (tests/conftest.py)
 
 
 def test_the_real_snapshot_imports_whole(real):
