@@ -252,8 +252,8 @@ def test_cli_types_and_relations(tmp_path: Path):
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--types", "Widget"], "kg: error: unknown node type 'Widget' (known: Person, Organization, Group, Source, Concept, "
-                            "Claim, Tension, Event, Question, Document)"),
+    (["--types", "Widget"], "kg: error: unknown node type 'Widget' (known: Person, Organization, Group, Source, "
+                            "Concept, Claim, Tension, Event, Question, Document)"),
     (["--relations", "cites,contradicts"], "kg: error: unknown relation 'contradicts' (known: authored, "),
     (["--depth", "2"], "kg: error: --depth needs --focus"),
     (["--focus", "person/nobody"], "kg: error: no node 'person/nobody' in the graph"),
