@@ -466,8 +466,7 @@ class _Reader:
                 self.problem(f"venue '{entry['id']}' has no credibility tier 1-5", _display(path))  # type: ignore[arg-type]
                 continue
             our = f"org/{slugify(entry['id'])}"
-            same = self._same_as_known("Organization", name) or next(
-                (o for o, r in sorted(self.orgs.items()) if normalize(r["name"]) == normalize(name)), None)
+            same = self._same_as_known("Organization", name) or self._wiki_org(our, name)
             if same is not None:  # the venue is an organization the wiki or the curated corpus already has
                 our = same
                 if our in self.orgs:
@@ -488,6 +487,18 @@ class _Reader:
             domains = tuple(str(d) for d in entry.get("domains") or [])
             self.sources.venues.append(_Venue(our, name, tier, domains))
             self.report.counts["venues"] += 1
+
+    def _wiki_org(self, our: str, name: str) -> str | None:
+        """The wiki organization a venue is: the same id, or the same name (or its bracketed short name)."""
+        if our in self.orgs:
+            return our
+        wanted = normalize(name)
+        for org_id, record in sorted(self.orgs.items()):
+            title = str(record["name"])
+            short = re.findall(r"\(([^()]+)\)\s*$", title)
+            if wanted in (normalize(title), *(normalize(s) for s in short)):
+                return org_id
+        return None
 
     # -- names --------------------------------------------------------------------------------------------------
     def build_index(self) -> None:
