@@ -265,8 +265,10 @@ HEAD = "---\ntitle: T\n---\n"  # the body starts on file line 4
         (HEAD + "\n<Section title=\"S\">\n  text\n</Aside>\n", 7, "does not match <Section>"),
         (HEAD + "\n</Section>\n", 5, "has no opening tag"),
         (HEAD + "\n<Crux\n  id=\"x\"\n  positions={[{ view: \"a\" }, { view: }]}\n/>\n", 7, "invalid JSON5"),
-        (HEAD + "\n<KeyQuestions\n  questions={[\"a\", \"b\"}\n/>\n", 6, "unbalanced"),
-        (HEAD + "\n<KeyQuestions\n  questions={[\"a\", \"b\"]\n/>\n\nmore\n", 6, "unterminated"),
+        # a broken tag is reported where it opens, with the line of the fault
+        (HEAD + "\n<KeyQuestions\n  questions={[\"a\", \"b\"}\n/>\n", 5, "unbalanced"),
+        (HEAD + "\n<KeyQuestions\n  questions={[\"a\", \"b\"]\n/>\n\nmore\n", 5, "unterminated"),
+        (HEAD + "\n<Crux\n  id=\"x\"\n\nSome prose after an unclosed tag.\n", 5, "unterminated or malformed <Crux>"),
         (HEAD + "\nSee <R id=\"abc\">a source</EntityLink> here.\n", 5, "does not match <R>"),
         (HEAD + "\nText\nsee <R id=\"abc\">a source\n\nnext\n", 6, "unterminated <R>"),
         (HEAD + "\n| a | b |\n|---|---|\n| x | y <EntityLink id=\"E1\">z |\n", 7, "unterminated <EntityLink>"),

@@ -552,8 +552,11 @@ def _block_pass(body: str, lines: _Lines, path: str, warnings: list[str],
         elif (name := _component_name(stripped)) is not None and name not in _INLINE:
             try:
                 tag = _scan_tag(body, start, n)
-            except _TagSyntax as exc:
-                raise fail(exc.message, exc.pos) from None
+            except _TagSyntax as exc:  # name the tag where it opens: an unclosed one fails far below it
+                where = "" if lines.line(exc.pos) == lines.line(start) else f" (at line {lines.line(exc.pos)})"
+                detail = exc.message if exc.message.startswith("unterminated") else \
+                    f"unterminated or malformed <{name}> tag: {exc.message}{where}"
+                raise fail(detail, start) from None
             stop = line_end(tag.end)
             if body[tag.end : stop].strip():
                 out.append(body[pos:next_pos])  # text follows on the line: an inline component

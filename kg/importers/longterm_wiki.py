@@ -713,7 +713,7 @@ class _Reader:
                 statement += f" — {reasoning}"
             claim = Claim(
                 id=f"claim/wiki-{state.slug}-dm-{number}-{index + 1}", statement=statement,
-                holders=[self.holder(actor, state.display)], about=[state.entity],
+                holders=[self.holder(actor, f"{state.display}:{component.line}")], about=[state.entity],
                 estimate=_text(position.get("estimate")) or None,
                 confidence=_text(position.get("confidence")) or None, citations=[1], lines=str(component.line))
             claims.append((claim, _lean(position)))
