@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.bench_query
 	$(BIN)/python -m bench.bench_viz
 	$(BIN)/python -m bench.bench_export
+	$(BIN)/python -m bench.bench_import
 
 lint: $(STAMP)
 	$(BIN)/ruff check kg tests bench
