@@ -103,6 +103,9 @@ class QueryResult:
         count = f"{len(rows)} {'triple' if self.kind == 'graph' else 'row'}{'s' if len(rows) != 1 else ''}"
         return html_table(names, rows, shorten, f"{count}, {self.engine}" if self.engine else count)
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(self.serialize().decode("utf-8").rstrip("\n"))
+
     @property
     def df(self) -> Any:
         """Shorthand for :meth:`to_dataframe`."""
