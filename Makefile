@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint bench clean wiki
+.PHONY: demo test lint bench clean wiki notebooks
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ wiki: $(STAMP)
 	$(BIN)/kg --data data --data out/wiki-data brief --topic reward-hacking -o out/briefing-reward-hacking.md
 	$(BIN)/kg --data data --data out/wiki-data tensions --topic deceptive-alignment -o out/tensions-deceptive-alignment.md
 	$(BIN)/kg --data data --data out/wiki-data viz --focus reward-hacking --depth 1 -o out/wiki-reward-hacking.html
+
+# Execute notebooks/*.ipynb top to bottom (the field study imports WIKI itself) into out/notebooks/*.html
+notebooks: $(STAMP)
+	KG_WIKI=$(WIKI) $(BIN)/python notebooks/run.py --html out/notebooks
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

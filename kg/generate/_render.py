@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 from kg.errors import ExportError, UsageError
 from kg.generate._cite import Part
 
-__all__ = ["TEMPLATE_DIR", "FORMATS", "md_escape", "render"]
+__all__ = ["TEMPLATE_DIR", "FORMATS", "Markdown", "md_escape", "render"]
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 #: output formats rendered by templates, by file suffix
@@ -30,6 +30,20 @@ FORMATS = ("md", "html")
 
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>~])|&(?=#?[A-Za-z0-9]+;)")
 _MD_BLOCK_START = re.compile(r"^(?:[#>+=-]|\d+[.)])")
+
+
+class Markdown(str):
+    """Generated Markdown (a Tensions section, a briefing): a ``str`` that Jupyter renders as Markdown.
+
+    Every value from the data in it is already escaped (see :func:`md_escape`), so rendering shows the data's
+    text as text, never as HTML or links.
+    """
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(str(self))
 
 
 def _md_inline(text: str) -> str:
@@ -107,7 +121,8 @@ def _environment(fmt: str) -> SandboxedEnvironment:
 
 
 def render(name: str, fmt: str, context: dict[str, Any], template: str | Path | None = None) -> str:
-    """Render the bundled template ``<name>.<fmt>.j2``, or the file ``template``, with ``context``."""
+    """Render the bundled template ``<name>.<fmt>.j2``, or the file ``template``, with ``context``; Markdown
+    comes back as :class:`Markdown`."""
     env = _environment(fmt)
     label = str(TEMPLATE_DIR / f"{name}.{fmt}.j2")
     try:
@@ -129,7 +144,7 @@ def render(name: str, fmt: str, context: dict[str, Any], template: str | Path | 
     except TemplateError as err:
         raise ExportError(f"{_template_place(label)}: {err}") from err
     if fmt == "md":
-        text = re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
+        return Markdown(re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n")
     return text
 
 

@@ -73,18 +73,38 @@ class QueryResult:
             graph.add(triple)
         return graph
 
-    def to_dataframe(self) -> Any:
-        """The rows as a pandas DataFrame (pandas must be installed)."""
-        try:
-            import pandas as pd
-        except ImportError:  # pragma: no cover - pandas is in the dev extra
-            raise UsageError("to_dataframe() needs pandas: pip install pandas") from None
-        if self.kind == "graph":
-            return pd.DataFrame([[str(t) for t in triple] for triple in self.triples],
-                                columns=["subject", "predicate", "object"])
+    def to_dataframe(self, *, full_iris: bool = False) -> Any:
+        """The rows as a pandas DataFrame (``pip install 'kg[notebook]'``), one column per variable.
+
+        Columns are typed where the literals are: numbers as ``int64``/``float64``, dates and date-times as
+        ``datetime64``, booleans as ``bool``; other columns hold text, IRIs shortened with the project's
+        prefixes (``org:anthropic``) unless ``full_iris``. Unbound values are missing. An ASK result is one
+        ``boolean`` column; a CONSTRUCT/DESCRIBE result has ``subject``, ``predicate`` and ``object``.
+
+        >>> kg.query(graph, name="claims-by", params={"holder": "Alex Mallen"}).to_dataframe().claim[0]
+        'claim:archetypes-indistinguishable-in-training'
+        """
+        from kg.query._frame import dataframe
+
         if self.kind == "ask":
-            return pd.DataFrame({"boolean": [bool(self.boolean)]})
-        return pd.DataFrame(self.records(), columns=self.vars)
+            return dataframe(["boolean"], [(Literal(bool(self.boolean)),)], shorten)
+        names, rows = (["subject", "predicate", "object"], self.triples) if self.kind == "graph" else (
+            self.vars, self.rows)
+        return dataframe(names, rows, shorten, full_iris=full_iris)
+
+    def _repr_html_(self) -> str:
+        """The result as an HTML table (Jupyter shows it inline): every value escaped, IRIs shortened."""
+        from kg.query._frame import html_table
+
+        if self.kind == "ask":
+            return html_table(["boolean"], [(Literal(bool(self.boolean)),)], shorten, "ASK")
+        names, rows = (["subject", "predicate", "object"], self.triples) if self.kind == "graph" else (
+            self.vars, self.rows)
+        count = f"{len(rows)} {'triple' if self.kind == 'graph' else 'row'}{'s' if len(rows) != 1 else ''}"
+        return html_table(names, rows, shorten, f"{count}, {self.engine}" if self.engine else count)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(self.serialize().decode("utf-8").rstrip("\n"))
 
     @property
     def df(self) -> Any:

@@ -5,7 +5,7 @@ checkboxes filter the drawing, finds nodes by name, shows each node's statement,
 hover and click, and highlights a clicked node's neighbourhood. Large graphs are laid out in Python.
 """
 
-from kg.viz.page import LARGE_GRAPH, viz
+from kg.viz.page import LARGE_GRAPH, Page, viz
 from kg.viz.styles import EDGE_STYLES, NODE_STYLES, EdgeStyle, NodeStyle
 
-__all__ = ["viz", "LARGE_GRAPH", "NODE_STYLES", "EDGE_STYLES", "NodeStyle", "EdgeStyle"]
+__all__ = ["viz", "Page", "LARGE_GRAPH", "NODE_STYLES", "EDGE_STYLES", "NodeStyle", "EdgeStyle"]

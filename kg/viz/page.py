@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html as html_text
 import json
 import math
 import os
@@ -39,18 +40,21 @@ from kg.viz._data import (
 )
 from kg.viz.styles import NODE_STYLES, edge_style, node_style
 
-__all__ = ["viz", "render", "to_script_json", "LARGE_GRAPH", "TEMPLATE_DIR"]
+__all__ = ["viz", "Page", "render", "to_script_json", "LARGE_GRAPH", "TEMPLATE_DIR"]
 
 #: above this many nodes, positions are computed in Python and physics is off
 LARGE_GRAPH = 1000
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 _SOURCE_MAP = re.compile(r"\n?//# sourceMappingURL=\S*\s*$")
+_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+_SUMMARY = re.compile(r'<p id="kg-summary">(.*?)</p>', re.S)
 
 
 def viz(graph: KnowledgeGraph, path: str | os.PathLike[str] | None = None, *, focus: str | None = None,
         depth: int = 2, types: list[str] | None = None, relations: list[str] | None = None,
-        title: str | None = None, layout: str = "auto") -> str:
-    """The interactive page of ``graph`` as HTML; with ``path``, also written there atomically as UTF-8.
+        title: str | None = None, layout: str = "auto") -> Page:
+    """The interactive page of ``graph`` as HTML (a :class:`Page`: a ``str`` Jupyter shows inline); with
+    ``path``, also written there atomically as UTF-8.
 
     ``focus`` (an id, name or alias) keeps what lies within ``depth`` steps of that node; ``types`` (node
     classes such as ``Claim`` or id kinds such as ``org``) and ``relations`` restrict what is drawn.
@@ -68,7 +72,34 @@ def viz(graph: KnowledgeGraph, path: str | os.PathLike[str] | None = None, *, fo
     html = render(graph, chosen, title=title, layout=layout)
     if path is not None:
         write_bytes(path, html.encode("utf-8"))
-    return html
+    return Page(html)
+
+
+class Page(str):
+    """The HTML of a ``kg viz`` page: a ``str`` that Jupyter and VS Code show inline as the live graph.
+
+    Inline, the page goes into a sandboxed ``<iframe srcdoc>`` (scripts allowed, nothing else: no access to
+    the notebook, no forms, no navigation), so it keeps its own Content-Security-Policy and offline assets.
+    """
+
+    #: the height of the inline frame, in CSS pixels
+    height: int = 640
+
+    def iframe(self, height: int | None = None) -> str:
+        """The page in a sandboxed iframe (the whole page escaped into its ``srcdoc`` attribute)."""
+        title = _TITLE.search(self)
+        label = html_text.unescape(title.group(1)) if title else "Knowledge graph"
+        return (f'<iframe srcdoc="{html_text.escape(self, quote=True)}" sandbox="allow-scripts" '
+                f'title="{html_text.escape(label, quote=True)}" loading="lazy" '
+                f'style="width: 100%; height: {int(height or self.height)}px; border: 1px solid #ddd"></iframe>')
+
+    def _repr_html_(self) -> str:
+        return self.iframe()
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        summary = _SUMMARY.search(self)
+        shown = html_text.unescape(re.sub(r"<[^>]*>", "", summary.group(1))) if summary else ""
+        printer.text(f"<kg.viz.Page: {shown}; {len(self):,} characters of HTML>")
 
 
 def render(graph: KnowledgeGraph, chosen: Selection, *, title: str | None = None, layout: str = "auto") -> str:
