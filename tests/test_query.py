@@ -386,7 +386,7 @@ def test_cli_syntax_error_is_one_line_with_position():
 
 def test_cli_usage_errors_exit_2():
     unknown = run_kg("query", "--name", "no-such-query")
-    assert unknown.code == 2 and "no named query 'no-such-query'" in unknown.err
+    assert unknown.code == 2 and "unknown named query 'no-such-query' (known: " in unknown.err
     assert "lab-coverage" in unknown.err and "tensions" in unknown.err
     missing = run_kg("query", "--name", "lab-coverage")
     assert missing.code == 2 and "--param concept=" in missing.err
