@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import os
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -548,9 +549,7 @@ class _Reader:
         if root is None:
             return
         paths = sorted(root.rglob("*.mdx"))
-        stems: dict[str, int] = {}
-        for path in paths:
-            stems[path.stem] = stems.get(path.stem, 0) + 1
+        stems = Counter(path.stem for path in paths)
         iterator: Iterable[Path] = self.progress(paths, len(paths)) if self.progress else paths
         for path in iterator:
             display = _display(path)

@@ -19,6 +19,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
+from kg._util import excerpt
 from kg.errors import UsageError
 from kg.export import get as export_format
 from kg.export import serialize_triples, triple_formats
@@ -129,13 +130,8 @@ def _cells(result: QueryResult, show: Callable[[Term], str]) -> tuple[list[str],
     return list(result.vars), [[show(term) for term in row] for row in result.rows]
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
 def _table(result: QueryResult) -> str:
-    header, rows = _cells(result, lambda t: _one_line(shorten(t)))
-    rows = [[c if len(c) <= TABLE_CELL else c[: TABLE_CELL - 1] + "…" for c in row] for row in rows]
+    header, rows = _cells(result, lambda t: excerpt(shorten(t), TABLE_CELL))
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip(),
              "  ".join("-" * w for w in widths)]
