@@ -16,9 +16,14 @@ __all__ = ["excerpt", "write_atomic", "write_bytes", "cannot_write", "safe_url"]
 
 
 def excerpt(value: object, limit: int = 40) -> str:
-    """At most ``limit`` characters of ``value`` on one line, so messages never quote whole payloads."""
+    """``value`` on one line, cut to at most ``limit`` characters ending in ``…`` when longer: the one
+    shortener of messages, table cells and node captions.
+
+    >>> excerpt("a  long\nline of text", 12)
+    'a long line…'
+    """
     text = " ".join(str(value).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def write_atomic(path: str | os.PathLike[str], write: Callable[[IO[bytes]], None]) -> None:

@@ -32,10 +32,11 @@ from kg._util import cannot_write, write_bytes
 from kg.dataset import rdf_dataset, union_graph
 from kg.errors import ExportError, UsageError
 from kg.graph import KnowledgeGraph
+from kg.registry import Registry
 from kg.vocab import EXPORT_PREFIXES, ONTOLOGY_DIR, bind_prefixes
 
-__all__ = ["Format", "register", "get", "formats", "triple_formats", "serialize_triples", "by_extension", "export",
-           "union_graph", "jsonld_context", "flat_graph"]
+__all__ = ["Format", "FORMATS", "register", "get", "formats", "triple_formats", "serialize_triples", "by_extension",
+           "export", "union_graph", "jsonld_context", "flat_graph"]
 
 Serializer = Callable[[KnowledgeGraph], bytes]
 
@@ -56,32 +57,35 @@ class Format:
     triples: Callable[[Graph], bytes] | None = None
 
 
-_REGISTRY: dict[str, Format] = {}
+def _format(name: str, loaded: object) -> Format:
+    if not isinstance(loaded, Format):
+        raise UsageError(f"export format '{name}' is not a kg.export.Format: {loaded!r}")
+    return loaded
+
+
+#: every export format; other packages add theirs under the ``kg.export_formats`` entry-point group
+FORMATS: Registry[Format] = Registry("export format", "kg.export_formats", adapt=_format)
 
 
 def register(fmt: Format) -> Format:
     """Add an export format (and its aliases) to the registry."""
-    for name in (fmt.name, *fmt.aliases):
-        _REGISTRY[name] = fmt
+    FORMATS.register(fmt.name, fmt, aliases=fmt.aliases)
     return fmt
 
 
 def get(name: str) -> Format:
     """The format registered under ``name``; UsageError listing the known ones otherwise."""
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        raise UsageError(f"unknown export format '{name}' (known: {', '.join(formats())})") from None
+    return FORMATS.get(name)
 
 
 def formats() -> list[str]:
     """Names of the registered formats (aliases left out)."""
-    return sorted({fmt.name for fmt in _REGISTRY.values()})
+    return sorted(FORMATS.names())
 
 
 def triple_formats() -> list[str]:
     """Names of the formats that can also write a plain triple graph (see :func:`serialize_triples`)."""
-    return [name for name in formats() if _REGISTRY[name].triples is not None]
+    return [name for name in formats() if get(name).triples is not None]
 
 
 def serialize_triples(graph: Graph, format: str) -> bytes:
@@ -95,7 +99,7 @@ def serialize_triples(graph: Graph, format: str) -> bytes:
 def by_extension(path: str | os.PathLike[str]) -> Format | None:
     """The format whose file extension ``path`` has, if any (``graph.nt`` → nt)."""
     suffix = Path(path).suffix.lower()
-    return next((_REGISTRY[name] for name in formats() if _REGISTRY[name].extension == suffix), None)
+    return next((get(name) for name in formats() if get(name).extension == suffix), None)
 
 
 def export(kg: KnowledgeGraph, format: str = "turtle", path: str | os.PathLike[str] | None = None) -> bytes:
@@ -126,7 +130,7 @@ def _write(fmt: Format, payload: bytes, path: str | os.PathLike[str]) -> None:
         return
     if not fmt.archive:
         raise ExportError(f"cannot write {path}: it is a folder; only archive formats "
-                          f"({', '.join(n for n in formats() if _REGISTRY[n].archive)}) unpack into one")
+                          f"({', '.join(n for n in formats() if get(n).archive)}) unpack into one")
     try:
         target.mkdir(parents=False, exist_ok=True)
     except OSError as err:

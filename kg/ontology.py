@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 
 from kg.errors import UsageError
@@ -172,11 +173,8 @@ def _check_shapes(shapes: Graph) -> list[Issue]:
 
 
 def _collection(graph: Graph, head: Any) -> list[Any]:
-    items = []
-    while head is not None and head != RDF.nil:
-        items.append(graph.value(head, RDF.first))
-        head = graph.value(head, RDF.rest)
-    return items
+    """The members of the RDF list starting at ``head`` (none when there is no list)."""
+    return [] if head is None else list(Collection(graph, head))
 
 
 def _literal_choices(annotation: Any) -> list[str]:

@@ -80,7 +80,7 @@ def test_each_format_is_found_by_its_extension(name):
 
 
 def test_adding_a_format_is_one_function_and_one_line(graph, monkeypatch):
-    monkeypatch.setattr(export_module, "_REGISTRY", dict(export_module._REGISTRY))
+    monkeypatch.setattr(export_module, "FORMATS", export_module.FORMATS.copy())
     export_module.register(Format("count", lambda g: str(g.number_of_nodes()).encode(), ".count", "text/plain",
                                   "node count"))
     assert kg.export(graph, "count") == str(len(graph.nodes)).encode()
@@ -334,7 +334,8 @@ def test_failing_serializer_leaves_the_previous_file(graph, previous, monkeypatc
     def broken(g):
         raise RuntimeError("boom halfway")
 
-    monkeypatch.setitem(export_module._REGISTRY, "broken", Format("broken", broken, ".ttl", "text/plain", "x"))
+    monkeypatch.setattr(export_module, "FORMATS", export_module.FORMATS.copy())
+    export_module.register(Format("broken", broken, ".ttl", "text/plain", "x"))
     with pytest.raises(ExportError, match="broken export failed: boom halfway"):
         kg.export(graph, "broken", previous)
     _untouched(previous)

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 
 import kg
@@ -310,6 +310,46 @@ def test_csv_tsv_md_table(graph):
     assert len({line.index("Anthropic") for line in table[2:3]} | {table[0].index("name")}) == 1  # aligned
 
 
+#: a literal no result format may mangle: newline, tab, quotes, a backslash and non-ASCII text
+TRICKY = 'line one\nline two\ttabbed "quoted" ünïcödé ✓ back\\slash'
+TRICKY_SPARQL = TRICKY.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t").replace('"', '\\"')
+
+
+def _csv_view(term):
+    """What the W3C CSV format keeps of a term, as rdflib's CSV parser reads it back."""
+    if term is None:
+        return None
+    return term if isinstance(term, URIRef | BNode) else Literal(str(term))
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_every_result_format_reads_back_with_both_parsers(graph, engine):
+    import pyoxigraph as ox
+    from rdflib.query import Result
+
+    from kg.query._engines import _to_rdflib
+
+    text = ("SELECT ?iri ?text ?lang ?num ?none WHERE { VALUES (?iri ?text ?lang ?num ?none) { "
+            f'(org:anthropic "{TRICKY_SPARQL}" "hi"@en 3 UNDEF) (UNDEF "plain" UNDEF 2.5 UNDEF) }} }}')
+    result = query(graph, text, engine=engine)
+    rows = [list(row) for row in result.rows]
+    assert [Literal(TRICKY), Literal("hi", lang="en"), Literal(3)] == rows[1][1:4] or \
+        [Literal(TRICKY), Literal("hi", lang="en"), Literal(3)] == rows[0][1:4]
+    for fmt, ox_format in (("json", ox.QueryResultsFormat.JSON), ("tsv", ox.QueryResultsFormat.TSV)):
+        data = result.serialize(fmt)
+        by_rdflib = Result.parse(io.BytesIO(data), format=fmt)
+        assert [str(v) for v in by_rdflib.vars] == result.vars
+        assert [list(row) for row in by_rdflib] == rows, fmt
+        by_oxigraph = ox.parse_query_results(data, ox_format)
+        assert [v.value for v in by_oxigraph.variables] == result.vars
+        assert [[_to_rdflib(s[v]) for v in result.vars] for s in by_oxigraph] == rows, fmt
+    tsv = result.serialize("tsv").decode("utf-8").split("\n")
+    assert tsv[-1] == "" and len(tsv) == len(rows) + 2 and all(line.count("\t") == 4 for line in tsv[:-1])
+    csv_data = result.serialize("csv")  # pyoxigraph reads no CSV (the format drops datatypes and languages)
+    assert [list(row) for row in Result.parse(io.BytesIO(csv_data), format="csv")] == \
+        [[_csv_view(t) for t in row] for row in rows]
+
+
 def test_markdown_escapes_pipes(graph):
     result = query(graph, "SELECT ?x WHERE { BIND ('a | b' AS ?x) }")
     assert result.serialize("md").decode().splitlines()[2] == "| a \\| b |"
@@ -386,7 +426,7 @@ def test_cli_syntax_error_is_one_line_with_position():
 
 def test_cli_usage_errors_exit_2():
     unknown = run_kg("query", "--name", "no-such-query")
-    assert unknown.code == 2 and "no named query 'no-such-query'" in unknown.err
+    assert unknown.code == 2 and "unknown named query 'no-such-query' (known: " in unknown.err
     assert "lab-coverage" in unknown.err and "tensions" in unknown.err
     missing = run_kg("query", "--name", "lab-coverage")
     assert missing.code == 2 and "--param concept=" in missing.err

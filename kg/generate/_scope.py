@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+import networkx as nx
+
 from kg.errors import UsageError
 from kg.graph import KnowledgeGraph
 from kg.model import Claim, Document, Event, Node, Perspective, Question, Tension
@@ -106,16 +108,8 @@ def resolve_scope(graph: KnowledgeGraph, document: str | None, topic: str | None
 
 def _with_narrower(graph: KnowledgeGraph, node_id: str) -> set[str]:
     """``node_id`` and, when it is a concept, every concept narrower than it (through ``broader``)."""
-    narrower: dict[str, set[str]] = {}
-    for edge in graph.iter_edges("broader"):
-        narrower.setdefault(edge.object, set()).add(edge.subject)
-    found, todo = {node_id}, [node_id]
-    while todo:
-        for child in narrower.get(todo.pop(), ()):
-            if child not in found:
-                found.add(child)
-                todo.append(child)
-    return found
+    broader = nx.DiGraph((edge.subject, edge.object) for edge in graph.iter_edges("broader"))
+    return {node_id} | (nx.ancestors(broader, node_id) if node_id in broader else set())
 
 
 def names(graph: KnowledgeGraph, ids: Iterable[str]) -> str:

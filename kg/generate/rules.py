@@ -1,10 +1,12 @@
 """Rules that suggest tensions the curated data does not state, and their registry.
 
 A rule is a function from the graph to :class:`Suggestion` objects, registered under a name with
-:func:`register`. Rules read only the graph's typed edges and records (never ids written into the code), and
-every suggestion is marked ``asserted_by: inferred`` with its rule's name and a one-line reason, so a reader
-can always tell a suggestion from a curated tension. :func:`suggest_tensions` runs the rules, drops pairs
-already stated as curated tensions and returns the rest in a fixed order.
+:func:`register` (another package declares its own under the ``kg.tension_rules`` entry-point group: a
+:class:`Rule`, or a function whose docstring's first line describes it). Rules read only the graph's typed
+edges and records (never ids written into the code), and every suggestion is marked ``asserted_by: inferred``
+with its rule's name and a one-line reason, so a reader can always tell a suggestion from a curated tension.
+:func:`suggest_tensions` runs the rules, drops pairs already stated as curated tensions and returns the rest
+in a fixed order.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from kg.errors import UsageError
 from kg.generate._scope import names
 from kg.graph import KnowledgeGraph
 from kg.model import Claim, Tension
+from kg.registry import Registry
 from kg.vocab import edge_key
 
 __all__ = ["Suggestion", "Rule", "RULES", "register", "get", "rules", "suggest_tensions"]
@@ -52,14 +55,23 @@ class Rule:
     find: Finder
 
 
-RULES: dict[str, Rule] = {}
+def _rule(name: str, loaded: object) -> Rule:
+    if isinstance(loaded, Rule):
+        return loaded
+    if not callable(loaded):
+        raise UsageError(f"tension rule '{name}' is neither a Rule nor a function: {loaded!r}")
+    return Rule(name, (loaded.__doc__ or "").strip().split("\n")[0], loaded)
+
+
+#: the rules, in the order they run; other packages add theirs under the ``kg.tension_rules`` entry points
+RULES: Registry[Rule] = Registry("tension rule", "kg.tension_rules", adapt=_rule)
 
 
 def register(name: str, description: str) -> Callable[[Finder], Finder]:
     """Register the decorated function as the rule ``name`` (rules run in registration order)."""
 
     def decorate(find: Finder) -> Finder:
-        RULES[name] = Rule(name, description, find)
+        RULES.register(name, Rule(name, description, find))
         return find
 
     return decorate
@@ -67,15 +79,12 @@ def register(name: str, description: str) -> Callable[[Finder], Finder]:
 
 def get(name: str) -> Rule:
     """The rule registered as ``name``; UsageError listing the known ones otherwise."""
-    try:
-        return RULES[name]
-    except KeyError:
-        raise UsageError(f"unknown tension rule '{name}' (known: {', '.join(rules())})") from None
+    return RULES.get(name)
 
 
 def rules() -> list[str]:
     """Names of the registered rules, in the order they run."""
-    return list(RULES)
+    return RULES.names()
 
 
 def suggest_tensions(graph: KnowledgeGraph, rules: Sequence[str] | None = None) -> list[Suggestion]:
@@ -83,7 +92,7 @@ def suggest_tensions(graph: KnowledgeGraph, rules: Sequence[str] | None = None) 
     curated tension already joins; the first rule to propose a pair keeps it. Deterministic."""
     stated = {frozenset((t.a, t.b)) for t in graph.iter_nodes("Tension") if isinstance(t, Tension)}
     found: list[Suggestion] = []
-    for name in rules if rules is not None else list(RULES):
+    for name in rules if rules is not None else RULES.names():
         for suggestion in sorted(set(get(name).find(graph))):
             pair = frozenset((suggestion.a, suggestion.b))
             if pair not in stated:

@@ -16,7 +16,6 @@ import os
 import pkgutil
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -25,33 +24,42 @@ from kg.errors import UsageError
 from kg.importers._records import MANIFEST_SUFFIX, Imported, ImportReport, write_import
 from kg.load import DataDirs, data_dirs, read_corpus
 from kg.model import Node
+from kg.registry import Registry
 from kg.report import Report
 
-__all__ = ["importers", "get_importer", "import_kb", "rich_progress", "Imported", "ImportReport"]
+__all__ = ["IMPORTERS", "importers", "get_importer", "import_kb", "rich_progress", "Imported", "ImportReport"]
 
 Progress = Callable[[Iterable[Path], int], Iterator[Path]]
 
 
-def importers() -> dict[str, str]:
-    """Importer name -> module, from this package's modules and the ``kg.importers`` entry points."""
-    found: dict[str, str] = {}
+def _discover(registry: Registry[ModuleType]) -> None:
+    """Every public module of this package that names its knowledge base (``NAME``) is an importer."""
     for info in pkgutil.iter_modules(__path__):
         if not info.name.startswith("_"):
             module = importlib.import_module(f"{__name__}.{info.name}")
             name = getattr(module, "NAME", None)
             if isinstance(name, str):
-                found[name] = module.__name__
-    for point in entry_points(group="kg.importers"):
-        found.setdefault(point.name, point.value)
-    return found
+                registry.register(name, module)
+
+
+def _importer(name: str, loaded: object) -> ModuleType:
+    if not callable(getattr(loaded, "read", None)):
+        raise UsageError(f"importer '{name}' has no read(path, known, progress): {loaded!r}")
+    return loaded  # type: ignore[return-value]
+
+
+#: importers by knowledge base: this package's modules, then the ``kg.importers`` entry points
+IMPORTERS: Registry[ModuleType] = Registry("knowledge base", "kg.importers", adapt=_importer, discover=_discover)
+
+
+def importers() -> list[str]:
+    """Names of the knowledge bases an importer reads, from this package's modules and the entry points."""
+    return sorted(IMPORTERS.names())
 
 
 def get_importer(name: str) -> ModuleType:
     """The importer module called ``name``; a UsageError listing the known ones otherwise."""
-    known = importers()
-    if name not in known:
-        raise UsageError(f"unknown knowledge base '{name}' (known: {', '.join(sorted(known))})")
-    return importlib.import_module(known[name])
+    return IMPORTERS.get(name)
 
 
 def _known(dirs: tuple[Path, ...], skip: set[Path]) -> dict[str, Node]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Iterable
 from itertools import combinations
 from pathlib import Path
@@ -46,9 +47,7 @@ class _Pages(_State):
         if root is None:
             return
         paths = sorted(root.rglob("*.mdx"))
-        stems: dict[str, int] = {}
-        for path in paths:
-            stems[path.stem] = stems.get(path.stem, 0) + 1
+        stems = Counter(path.stem for path in paths)
         iterator: Iterable[Path] = self.progress(paths, len(paths)) if self.progress else paths
         for path in iterator:
             display = _display(path)

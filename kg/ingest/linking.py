@@ -9,12 +9,13 @@ Entities nobody has recorded yet become new records marked ``status: proposed``.
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+
+from rapidfuzz import fuzz, process
 
 from kg.graph import KnowledgeGraph
 from kg.ingest._text import Text, slugify, span_text
@@ -122,7 +123,8 @@ class Index:
         wanted = " ".join(t for t, _, _ in _tokens(name))
         names = {" ".join(t for t, _, _ in _tokens(n)): i for i, n in self.names.items()
                  if i.startswith(kind + "/") and i not in skip}
-        close = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.8)
+        # reverse order: of equally close names the last wins, as difflib.get_close_matches chose before
+        close = process.extractOne(wanted, sorted(names, reverse=True), scorer=fuzz.ratio, score_cutoff=80)
         return names[close[0]] if close else None
 
     def lookup(self, kind: str, name: str) -> list[str]:

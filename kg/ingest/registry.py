@@ -1,19 +1,20 @@
 """The registry of document formats: name -> parser module, loaded lazily, and format detection.
 
 A parser is any module with two functions (see :class:`Parser`); adding a format is one module and one
-:func:`register` line.
+:func:`register` line, or, from another package, one entry point in the ``kg.ingest_formats`` group.
 """
 
 from __future__ import annotations
 
-import importlib
+from types import ModuleType
 from typing import Protocol, cast
 
 from kg.errors import IngestError, UsageError
 from kg.ingest._text import Text
 from kg.ingest.draft import Draft
+from kg.registry import Registry
 
-__all__ = ["Parser", "register", "get", "formats", "canonical", "detect", "MIN_SCORE"]
+__all__ = ["Parser", "PARSERS", "register", "get", "formats", "canonical", "detect", "MIN_SCORE"]
 
 
 class Parser(Protocol):
@@ -28,45 +29,47 @@ class Parser(Protocol):
         ...
 
 
-_MODULES: dict[str, str] = {}
-_ALIASES: dict[str, str] = {}
 #: below this score no format is recognised
 MIN_SCORE = 0.3
 
 
-def register(name: str, module: str, aliases: tuple[str, ...] = ()) -> None:
-    """Register the parser ``module`` (imported on first use) under ``name`` and its aliases."""
-    _MODULES[name] = module
-    for alias in (name, *aliases):
-        _ALIASES[alias] = name
+def _parser(name: str, loaded: object) -> Parser:
+    if not (callable(getattr(loaded, "detect", None)) and callable(getattr(loaded, "parse", None))):
+        raise UsageError(f"document format '{name}' has no detect() and parse(): {loaded!r}")
+    return cast(Parser, loaded)
+
+
+#: parsers by format name; other packages add theirs under the ``kg.ingest_formats`` entry-point group
+PARSERS: Registry[Parser] = Registry("document format", "kg.ingest_formats", adapt=_parser, hint="or auto")
+
+
+def register(name: str, module: str | ModuleType | Parser, aliases: tuple[str, ...] = ()) -> None:
+    """Register the parser ``module`` (by name, imported on first use) under ``name`` and its aliases."""
+    PARSERS.register(name, module, aliases=aliases)  # type: ignore[arg-type]
 
 
 def formats() -> list[str]:
     """The registered format names."""
-    return list(_MODULES)
+    return PARSERS.names()
 
 
 def canonical(name: str) -> str:
     """The registered name of format ``name`` or one of its aliases; UsageError for an unknown one."""
-    try:
-        return _ALIASES[name]
-    except KeyError:
-        known = ", ".join(["auto", *_MODULES])
-        raise UsageError(f"unknown document format '{name}' (known: {known})") from None
+    return PARSERS.canonical(name)
 
 
 def get(name: str) -> Parser:
     """The parser of format ``name`` (or an alias)."""
-    return cast(Parser, importlib.import_module(_MODULES[canonical(name)]))
+    return PARSERS.get(name)
 
 
 def detect(text: Text) -> str:
     """The format ``text`` is written in; IngestError when none or several fit."""
-    scores = sorted(((get(name).detect(text), name) for name in _MODULES), reverse=True)
+    scores = sorted(((get(name).detect(text), name) for name in formats()), reverse=True)
     best_score, best = scores[0]
     if best_score < MIN_SCORE:
         raise IngestError(f"{text.name}: cannot tell what kind of document this is (expected a "
-                          f"{', '.join(_MODULES)} with its usual sections); pass --format")
+                          f"{', '.join(formats())} with its usual sections); pass --format")
     if len(scores) > 1 and scores[1][0] >= best_score - 0.05:
         raise IngestError(f"{text.name}: looks as much like a {best} as a {scores[1][1]}; pass --format")
     return best

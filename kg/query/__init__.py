@@ -22,8 +22,8 @@ from rdflib.term import Identifier
 
 from kg.errors import UsageError
 from kg.graph import KnowledgeGraph
-from kg.query._engines import DEFAULT_ENGINE, Engine, engines, get, register
-from kg.query._named import NamedQuery, Param, get_named, named_queries
+from kg.query._engines import DEFAULT_ENGINE, ENGINES, Engine, engines, get, register
+from kg.query._named import NAMED_QUERIES, NamedQuery, Param, get_named, named_queries
 from kg.query._parse import Prepared, _walk, prepare
 from kg.query._result import GRAPH_FORMATS, RESULT_FORMATS, QueryResult, render, shorten
 from kg.query._worker import check_timeout, run_with_timeout
@@ -36,6 +36,8 @@ __all__ = [
     "Param",
     "named_queries",
     "get_named",
+    "NAMED_QUERIES",
+    "ENGINES",
     "engines",
     "register_engine",
     "load_engine",
@@ -69,7 +71,7 @@ def query(graph: KnowledgeGraph, sparql: str | None = None, *, name: str | None 
     text = named.text if named is not None else str(sparql)
     prepared = prepare(text, _known_graphs(graph), f"named query '{name}'" if named is not None else origin)
     bindings = _bind(graph, prepared, named, dict(params or {}))
-    engine_name = engine or DEFAULT_ENGINE
+    engine_name = ENGINES.canonical(engine or DEFAULT_ENGINE)
     loaded = load_engine(graph, engine_name)
     if timeout is None:
         return loaded.run(prepared, bindings)

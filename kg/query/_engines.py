@@ -20,9 +20,10 @@ from kg._util import excerpt
 from kg.errors import QueryError, UsageError
 from kg.query._parse import Prepared
 from kg.query._result import QueryResult
+from kg.registry import Registry
 from kg.vocab import PREFIXES
 
-__all__ = ["Engine", "register", "get", "engines", "DEFAULT_ENGINE", "RdflibEngine", "OxigraphEngine"]
+__all__ = ["Engine", "ENGINES", "register", "get", "engines", "DEFAULT_ENGINE", "RdflibEngine", "OxigraphEngine"]
 
 #: chosen by bench/bench_query.py: Oxigraph runs the named-query suite many times faster (see the README)
 DEFAULT_ENGINE = "oxigraph"
@@ -38,25 +39,33 @@ class Engine(Protocol):
         ...
 
 
-_REGISTRY: dict[str, Callable[[Dataset], Engine]] = {}
+EngineFactory = Callable[[Dataset], Engine]
 
 
-def register(name: str, factory: Callable[[Dataset], Engine]) -> None:
-    """Make an engine selectable by name; ``factory`` loads it from the graph's rdflib Dataset."""
-    _REGISTRY[name] = factory
+def _factory(name: str, loaded: object) -> EngineFactory:
+    if not callable(loaded):
+        raise UsageError(f"query engine '{name}' is not a factory of engines: {excerpt(loaded)}")
+    return loaded  # type: ignore[return-value]
 
 
-def get(name: str) -> Callable[[Dataset], Engine]:
+#: engine factories by name; other packages add theirs under the ``kg.query_engines`` entry-point group
+ENGINES: Registry[EngineFactory] = Registry("query engine", "kg.query_engines", adapt=_factory)
+
+
+def register(name: str, factory: EngineFactory | str, aliases: tuple[str, ...] = ()) -> None:
+    """Make an engine selectable by name; ``factory`` (or its import target ``"module:attr"``) loads it from
+    the graph's rdflib Dataset."""
+    ENGINES.register(name, factory, aliases=aliases)
+
+
+def get(name: str) -> EngineFactory:
     """The factory of engine ``name``; UsageError listing the known engines otherwise."""
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        raise UsageError(f"unknown query engine '{name}' (known: {', '.join(engines())})") from None
+    return ENGINES.get(name)
 
 
 def engines() -> list[str]:
     """Names of the registered engines."""
-    return sorted(_REGISTRY)
+    return sorted(ENGINES.names())
 
 
 def _sort_key(row: tuple[Identifier | None, ...]) -> tuple[tuple[int, str, str], ...]:

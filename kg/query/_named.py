@@ -7,19 +7,22 @@ A header is the query's leading comment lines::
     # param: concept Concept required  the concept, by id, name or alias
 
 A ``param`` line gives the variable it binds, the node types its value may name (``|``-separated, ``Node`` for
-any), ``required`` or ``optional``, and a description. Adding a query is adding a file.
+any), ``required`` or ``optional``, and a description. Adding a query is adding a file; another package adds
+one under the ``kg.named_queries`` entry-point group (a :class:`NamedQuery`, or the path of its ``.rq`` file).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import os
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from kg.errors import UsageError
+from kg.registry import Registry
 from kg.vocab import ID_KINDS
 
-__all__ = ["Param", "NamedQuery", "QUERIES_DIR", "named_queries", "get_named"]
+__all__ = ["Param", "NamedQuery", "QUERIES_DIR", "NAMED_QUERIES", "named_queries", "get_named"]
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 
@@ -85,16 +88,30 @@ def _parse(path: Path) -> NamedQuery:
     return NamedQuery(path.stem, fields["title"], fields.get("description", ""), tuple(params), text, path)
 
 
-@cache
+def _named(name: str, loaded: object) -> NamedQuery:
+    """A named query from what an entry point names: a NamedQuery or the path of a ``.rq`` file."""
+    if isinstance(loaded, str | os.PathLike):
+        loaded = _parse(Path(loaded))
+    if not isinstance(loaded, NamedQuery):
+        raise UsageError(f"named query '{name}' is neither a NamedQuery nor the path of a .rq file: {loaded!r}")
+    return dataclasses.replace(loaded, name=name)
+
+
+def _discover(registry: Registry[NamedQuery]) -> None:
+    for path in sorted(QUERIES_DIR.glob("*.rq")):
+        registry.register(path.stem, _parse(path))
+
+
+#: the query library: ``kg/queries/*.rq``, then the ``kg.named_queries`` entry points
+NAMED_QUERIES: Registry[NamedQuery] = Registry("named query", "kg.named_queries", adapt=_named, discover=_discover,
+                                               hint="see kg query --list")
+
+
 def named_queries() -> dict[str, NamedQuery]:
     """Every query of the library, by name."""
-    return {path.stem: _parse(path) for path in sorted(QUERIES_DIR.glob("*.rq"))}
+    return dict(NAMED_QUERIES.items())
 
 
 def get_named(name: str) -> NamedQuery:
     """The named query ``name``; UsageError listing the library otherwise."""
-    try:
-        return named_queries()[name]
-    except KeyError:
-        raise UsageError(f"no named query '{name}' (known: {', '.join(named_queries())}; "
-                         "see kg query --list)") from None
+    return NAMED_QUERIES.get(name)

@@ -3,20 +3,23 @@
 SELECT and ASK results print as ``table`` (aligned, IRIs shortened with the project's prefixes), ``csv`` and
 ``tsv`` (the W3C SPARQL 1.1 CSV/TSV result formats), ``json`` (W3C SPARQL 1.1 Query Results JSON) or ``md``
 (a Markdown table); CONSTRUCT and DESCRIBE results print as ``turtle``, ``jsonld`` or ``nt``.
+
+The JSON writer is the one of record: CSV and TSV rows are pyoxigraph's writers reading that JSON back, so
+both engines' rows get one term encoding (``<iri>``, ``"text"`` with escapes, ``3``, ``"x"@en``, ``_:b``).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
+from kg._util import excerpt
 from kg.errors import UsageError
 from kg.export import get as export_format
 from kg.export import serialize_triples, triple_formats
@@ -147,13 +150,8 @@ def _cells(result: QueryResult, show: Callable[[Term], str]) -> tuple[list[str],
     return list(result.vars), [[show(term) for term in row] for row in result.rows]
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
 def _table(result: QueryResult) -> str:
-    header, rows = _cells(result, lambda t: _one_line(shorten(t)))
-    rows = [[c if len(c) <= TABLE_CELL else c[: TABLE_CELL - 1] + "…" for c in row] for row in rows]
+    header, rows = _cells(result, lambda t: excerpt(shorten(t), TABLE_CELL))
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip(),
              "  ".join("-" * w for w in widths)]
@@ -170,23 +168,28 @@ def _markdown(result: QueryResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _oxigraph(format: ox.QueryResultsFormat) -> Callable[[QueryResult], str]:
+    """pyoxigraph's writer of ``format``, fed with the rows as :func:`_json` writes them."""
+
+    def write(result: QueryResult) -> str:
+        solutions = ox.parse_query_results(_json(result), ox.QueryResultsFormat.JSON)
+        return solutions.serialize(format=format).decode("utf-8")
+
+    return write
+
+
 def _csv(result: QueryResult) -> str:
     """W3C SPARQL 1.1 CSV: variable names, then IRIs and literal values as plain strings."""
-    header, rows = _cells(result, lambda t: "" if t is None else f"_:{t}" if isinstance(t, BNode) else str(t))
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
+    if result.kind == "ask":  # the W3C format has no booleans: a one-cell table
+        return "boolean\r\n" + ("true" if result.boolean else "false") + "\r\n"
+    return _oxigraph(ox.QueryResultsFormat.CSV)(result)
 
 
 def _tsv(result: QueryResult) -> str:
     """W3C SPARQL 1.1 TSV: ``?var`` headers, then terms in their SPARQL/Turtle syntax."""
     if result.kind == "ask":
         return "?boolean\n" + ("true" if result.boolean else "false") + "\n"
-    header, rows = _cells(result, lambda t: "" if t is None else t.n3())
-    rows = [[c.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r") for c in row] for row in rows]
-    return "\n".join("\t".join(r) for r in [[f"?{h}" for h in header], *rows]) + "\n"
+    return _oxigraph(ox.QueryResultsFormat.TSV)(result)
 
 
 def _json_term(term: Identifier) -> dict[str, str]:

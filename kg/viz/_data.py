@@ -6,12 +6,13 @@ the corpus is ever parsed as HTML. Only ``http``/``https`` URLs are passed on as
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg._util import safe_url
+import networkx as nx
+
+from kg._util import excerpt, safe_url
 from kg.errors import UsageError
 from kg.graph import Edge, KnowledgeGraph, SourceRef
 from kg.model import (
@@ -40,8 +41,7 @@ LABEL_LIMIT = 42
 
 def short_label(text: str, limit: int = LABEL_LIMIT) -> str:
     """The caption drawn under a node: one line of at most ``limit`` characters."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+    return excerpt(text, limit)
 
 
 def parse_types(names: Iterable[str] | None) -> list[str] | None:
@@ -120,20 +120,10 @@ def select(graph: KnowledgeGraph, *, focus: str | None = None, depth: int = 2, t
 
 
 def _around(start: str, edges: list[Edge], depth: int) -> set[str]:
-    neighbours: dict[str, set[str]] = {}
-    for e in edges:
-        neighbours.setdefault(e.subject, set()).add(e.object)
-        neighbours.setdefault(e.object, set()).add(e.subject)
-    seen, queue = {start}, deque([(start, 0)])
-    while queue:
-        node, dist = queue.popleft()
-        if dist == depth:
-            continue
-        for other in sorted(neighbours.get(node, ())):
-            if other not in seen:
-                seen.add(other)
-                queue.append((other, dist + 1))
-    return seen
+    """``start`` and the nodes at most ``depth`` edges away from it, whichever way the edges point."""
+    near = nx.Graph((e.subject, e.object) for e in edges)
+    near.add_node(start)
+    return set(nx.ego_graph(near, start, radius=depth))
 
 
 def _merge(edges: list[Edge]) -> list[list[Edge]]:

@@ -18,6 +18,7 @@ import json
 import math
 import os
 import re
+from collections import Counter
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -145,10 +146,7 @@ def to_script_json(value: Any) -> str:
 
 
 def _count(values: Any) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for v in values:
-        counts[v] = counts.get(v, 0) + 1
-    return counts
+    return dict(Counter(values))
 
 
 def _node_style(node_type: str) -> dict[str, Any]:
