@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import yaml
@@ -315,9 +315,11 @@ class _State:
         candidates = []
         for node in self.known.values():
             if node.rdf_class in ("Person", "Organization"):
-                kind = "person" if node.rdf_class == "Person" else "org"
+                kind: Literal["person", "org"] = "person" if node.rdf_class == "Person" else "org"
                 candidates.append(Candidate(node.id, kind, node.caption, tuple(getattr(node, "aliases", []))))
-        for records, kind in ((self.people, "person"), (self.orgs, "org")):
+        tables: tuple[tuple[dict[str, dict[str, Any]], Literal["person", "org"]], ...] = (
+            (self.people, "person"), (self.orgs, "org"))
+        for records, kind in tables:
             for record in records.values():
                 name = record["name"]
                 candidates.append(Candidate(record["id"], kind, name, tuple(record.get("aliases", []))))  # type: ignore[arg-type]

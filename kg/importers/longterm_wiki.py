@@ -158,7 +158,7 @@ class _Reader(_Pages, _Datasets):
             elif our not in self.known:
                 self.ids[entry["id"]] = our
                 self.orgs[our] = {"id": our, "origin": origin, "name": _text(entry.get("name")) or entry["id"],
-                                  "kind": _ORG_KINDS.get(entry.get("type"), "other"),
+                                  "kind": _ORG_KINDS.get(str(entry.get("type")), "other"),
                                   "description": _text(entry.get("description")) or None,
                                   "url": _text(entry.get("website")) or None, "facts": facts}
             for person in entry.get("keyPeople") or []:
@@ -249,11 +249,11 @@ class _Reader(_Pages, _Datasets):
                     if name in data:
                         data[name] = sorted(set(data[name]) - {node_id})
                 imported.entities[key].append(model.model_validate(data))
-        imported.entities["sources"] = self.sources.build(self.report)
+        imported.entities["sources"] = list(self.sources.build(self.report))
         imported.documents = self.documents
         counts = self.report.counts
-        for key, records in imported.entities.items():
-            counts[f"written: {key}"] = len(records)
+        for key, built in imported.entities.items():
+            counts[f"written: {key}"] = len(built)
         counts["written: documents"] = len(imported.documents)
         for key in _ITEM_LISTS:
             counts[f"written: {key}"] = sum(len(getattr(d, key)) for d in imported.documents)
