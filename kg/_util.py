@@ -1,4 +1,5 @@
-"""Small helpers shared by several modules: short excerpts for messages, atomic file writes, URL checks."""
+"""Small helpers shared by several modules: short excerpts for messages, atomic file writes, URL checks, the
+package version."""
 
 from __future__ import annotations
 
@@ -6,13 +7,22 @@ import contextlib
 import os
 import tempfile
 from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import IO
 from urllib.parse import urlsplit
 
 from kg.errors import ExportError
 
-__all__ = ["excerpt", "write_atomic", "write_bytes", "cannot_write", "safe_url"]
+__all__ = ["excerpt", "write_atomic", "write_bytes", "cannot_write", "safe_url", "package_version"]
+
+
+def package_version() -> str:
+    """The installed version of kg (``0+unknown`` when it runs from a checkout that was never installed)."""
+    try:
+        return version("kg")
+    except PackageNotFoundError:  # pragma: no cover - the tests run an installed kg
+        return "0+unknown"
 
 
 def excerpt(value: object, limit: int = 40) -> str:

@@ -7,7 +7,8 @@
 Queries see the union of every document's named graph; the project's prefixes (``kg:``, ``concept:``,
 ``rdf:``, ``schema:``, ...) are predeclared. Parameters are bound as RDF terms by the engine, never pasted into
 the text; ``SERVICE``, ``LOAD``, updates and ``FROM`` a graph the dataset does not hold are refused after
-parsing; ``timeout`` runs the query in a worker process killed at the deadline.
+parsing; ``timeout`` runs the query in a worker process killed at the deadline. A loaded engine is a view of
+the (immutable) graph, kept with it by :meth:`KnowledgeGraph.view <kg.graph.KnowledgeGraph.view>`.
 """
 
 from __future__ import annotations
@@ -81,11 +82,8 @@ def query(graph: KnowledgeGraph, sparql: str | None = None, *, name: str | None 
 
 
 def load_engine(graph: KnowledgeGraph, engine: str = DEFAULT_ENGINE) -> Engine:
-    """The engine ``engine`` loaded with ``graph``'s quads; loaded once per graph and engine."""
-    cache: dict[str, Engine] = graph.__dict__.setdefault("_query_engines", {})
-    if engine not in cache:
-        cache[engine] = get(engine)(graph.rdf)
-    return cache[engine]
+    """The engine ``engine`` loaded with ``graph``'s quads: a view of the graph, loaded once per graph and engine."""
+    return graph.view(("query-engine", engine), lambda g: get(engine)(g.rdf))
 
 
 def _same(engine: Engine) -> Engine:
@@ -99,10 +97,7 @@ def _reload(engine: str, data_dirs: tuple[str, ...]) -> Engine:  # pragma: no co
 
 
 def _known_graphs(graph: KnowledgeGraph) -> frozenset[str]:
-    cached = graph.__dict__.get("_query_graphs")
-    if cached is None:
-        cached = graph.__dict__["_query_graphs"] = frozenset(str(g.identifier) for g in graph.rdf.graphs())
-    return cached
+    return graph.view("named-graphs", lambda g: frozenset(str(named.identifier) for named in g.rdf.graphs()))
 
 
 def _check_bindable(prepared: Prepared, names: list[str], what: str) -> None:
