@@ -25,7 +25,7 @@ from kg.errors import UsageError
 from kg.graph import KnowledgeGraph
 from kg.query._engines import DEFAULT_ENGINE, Engine, engines, get, register
 from kg.query._named import NamedQuery, Param, get_named, named_queries
-from kg.query._parse import Prepared, _walk, prepare
+from kg.query._parse import Prepared, prepare, walk
 from kg.query._result import GRAPH_FORMATS, RESULT_FORMATS, QueryResult, render, shorten
 from kg.query._worker import check_timeout, run_with_timeout
 from kg.vocab import iri
@@ -45,6 +45,7 @@ __all__ = [
     "GRAPH_FORMATS",
     "render",
     "shorten",
+    "check_timeout",
 ]
 
 register_engine = register
@@ -110,7 +111,7 @@ def _check_bindable(prepared: Prepared, names: list[str], what: str) -> None:
                 shown = " ".join(f"?{v}" for v in sorted(projected))
                 raise UsageError(f"{what} {name}: a bound variable must be in the SELECT clause (it returns {shown})")
         return
-    found = {str(v) for node in _walk(algebra) for v in node.get("_vars", ()) if isinstance(v, Variable)}
+    found = {str(v) for node in walk(algebra) for v in node.get("_vars", ()) if isinstance(v, Variable)}
     for name in names:
         if name not in found:
             raise UsageError(f"{what} {name}: the query has no variable ?{name}")
