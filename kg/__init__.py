@@ -6,6 +6,7 @@
 3
 """
 
+from kg._util import package_version
 from kg.build import DEFAULT_DATA_DIR, load, validate
 from kg.errors import DataError, ExportError, IngestError, KgError, QueryError, UsageError
 from kg.export import export
@@ -53,4 +54,4 @@ __all__ = [
     "ExportError",
 ]
 
-__version__ = "0.1.0"
+__version__ = package_version()

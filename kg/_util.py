@@ -1,18 +1,33 @@
-"""Small helpers shared by several modules: short excerpts for messages, atomic file writes, URL checks."""
+"""Small helpers shared by several modules: short excerpts for messages, atomic file writes, URL checks, Markdown
+escaping, the package version."""
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
+import re
 import tempfile
 from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 from urllib.parse import urlsplit
+
+from markupsafe import Markup
 
 from kg.errors import ExportError
 
-__all__ = ["excerpt", "write_atomic", "write_bytes", "cannot_write", "safe_url"]
+__all__ = ["excerpt", "write_atomic", "write_bytes", "cannot_write", "safe_url", "package_version", "md_escape",
+           "md_inline", "md_block"]
+
+
+def package_version() -> str:
+    """The installed version of kg (``0+unknown`` when it runs from a checkout that was never installed)."""
+    try:
+        return version("kg")
+    except PackageNotFoundError:  # pragma: no cover - the tests run an installed kg
+        return "0+unknown"
 
 
 def excerpt(value: object, limit: int = 40) -> str:
@@ -82,3 +97,30 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>~])|&(?=#?[A-Za-z0-9]+;)")
+_MD_BLOCK_START = re.compile(r"^(?:[#>+=-]|\d+[.)])")
+
+
+def md_inline(text: str) -> str:
+    """``text`` on one line with every character that would start Markdown markup backslash-escaped."""
+    return _MD_INLINE.sub(lambda m: "\\" + m.group(0), re.sub(r"\s+", " ", text))
+
+
+def md_block(text: str) -> str:
+    """``text`` with a block marker at its start (``#``, ``>``, ``-``, ``1.``) escaped."""
+    text = text.strip()
+    match = _MD_BLOCK_START.match(text)
+    return text[: match.end() - 1] + "\\" + text[match.end() - 1 :] if match else text
+
+
+def md_escape(value: Any) -> str:
+    """``value`` as Markdown text that renders as exactly that text, on one line."""
+    if value is None:
+        return ""
+    if isinstance(value, Markup):  # already Markdown: made by cite() or prose()
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return md_block(md_inline(str(value)))

@@ -3,14 +3,17 @@
 ``load`` is what every command uses; ``validate`` additionally checks the ontology alignment and SHACL
 conformance, which cost a few seconds, and never raises on bad data: it returns the report. Both take one
 directory or a sequence of them, read in order into one graph (the first wins where registries overlap).
+The graph is built from the records alone (as :meth:`KnowledgeGraph.from_records` builds one from records in
+memory); the loader's file:line map goes along as ``graph.locations``, for error messages only.
 """
 
 from __future__ import annotations
 
-from kg.graph import KnowledgeGraph, build_graph, check_corpus
-from kg.load import DataDirs, read_corpus
+from kg.edges import Edge, check_records
+from kg.graph import KnowledgeGraph
+from kg.load import Corpus, DataDirs, read_corpus
 from kg.ontology import check_alignment, check_shacl
-from kg.report import Report
+from kg.report import Issue, Report
 
 __all__ = ["load", "validate", "DEFAULT_DATA_DIR"]
 
@@ -28,9 +31,9 @@ def load(data_dir: DataDirs = DEFAULT_DATA_DIR) -> KnowledgeGraph:
     """
     report = Report()
     corpus = read_corpus(data_dir, report)
-    edges = check_corpus(corpus, report)
+    edges = _check(corpus, report)
     report.raise_for_errors()
-    return build_graph(corpus, edges, warnings=[i for i in report.sorted() if i.severity != "error"])
+    return _graph(corpus, edges, warnings=[i for i in report.sorted() if i.severity != "error"])
 
 
 def validate(data_dir: DataDirs = DEFAULT_DATA_DIR, *, shacl: bool = True) -> Report:
@@ -38,8 +41,18 @@ def validate(data_dir: DataDirs = DEFAULT_DATA_DIR, *, shacl: bool = True) -> Re
     ontology alignment, SHACL. Overrides between directories are warnings, which leave ``report.ok`` true."""
     report = Report()
     corpus = read_corpus(data_dir, report)
-    edges = check_corpus(corpus, report)
+    edges = _check(corpus, report)
     report.issues.extend(check_alignment())
     if shacl and report.ok:
-        report.issues.extend(check_shacl(build_graph(corpus, edges)))
+        report.issues.extend(check_shacl(_graph(corpus, edges)))
     return report
+
+
+def _check(corpus: Corpus, report: Report) -> list[Edge]:
+    return check_records(corpus.nodes, corpus.documents, corpus.owner, report, corpus.locations, corpus.is_broken)
+
+
+def _graph(corpus: Corpus, edges: list[Edge], warnings: list[Issue] | None = None) -> KnowledgeGraph:
+    """The graph of the corpus's records; of the loader's state it keeps only the locations (for messages)."""
+    return KnowledgeGraph(corpus.nodes, corpus.documents, corpus.owner, tuple(edges), tuple(warnings or ()),
+                          data_dirs=corpus.roots, locations=corpus.locations)

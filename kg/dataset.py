@@ -13,8 +13,10 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, XSD
 
+from kg._util import package_version
 from kg.graph import KnowledgeGraph
 from kg.ontology import read_ontology
+from kg.rdf import flatten
 from kg.vocab import (
     BASE,
     DATASET,
@@ -50,8 +52,6 @@ def _partition(kind: str, term: URIRef) -> URIRef:
 
 def describe(kg: KnowledgeGraph, data: Graph | None = None) -> Graph:
     """The VoID/DCAT description of ``kg``'s RDF view (``data``: that view's union, when already built)."""
-    import kg as package
-
     # the RDF view's default graph is the union of its named graphs: count from it rather than from a copy
     data = data if data is not None else kg.rdf
     graph = bind_prefixes(Graph(), EXPORT_PREFIXES)
@@ -61,8 +61,8 @@ def describe(kg: KnowledgeGraph, data: Graph | None = None) -> Graph:
     add((DATASET, RDF.type, DCAT.Dataset))
     add((DATASET, DCTERMS.title, Literal(TITLE, lang="en")))
     add((DATASET, DCTERMS.description, Literal(_DESCRIPTION, lang="en")))
-    add((DATASET, DCAT.version, Literal(package.__version__)))
-    add((DATASET, OWL.versionInfo, Literal(package.__version__)))
+    add((DATASET, DCAT.version, Literal(package_version())))
+    add((DATASET, OWL.versionInfo, Literal(package_version())))
     for license_iri in ontology.objects(_ONTOLOGY, DCTERMS.license):
         add((DATASET, DCTERMS.license, license_iri))
     add((DATASET, DCTERMS.conformsTo, _ONTOLOGY))
@@ -111,9 +111,7 @@ def describe(kg: KnowledgeGraph, data: Graph | None = None) -> Graph:
 
 def union_graph(kg: KnowledgeGraph, described: bool = True) -> Graph:
     """All triples of the RDF view in one plain graph, prefixes bound; with ``described``, plus its description."""
-    graph = bind_prefixes(Graph(), EXPORT_PREFIXES)
-    for triple in kg.rdf.triples((None, None, None)):
-        graph.add(triple)
+    graph = flatten(kg.rdf)
     if described:
         for triple in describe(kg, graph):
             graph.add(triple)

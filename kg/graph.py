@@ -1,264 +1,150 @@
-"""The KnowledgeGraph: records indexed by id, every typed edge with its sources, and the networkx view.
+"""The KnowledgeGraph: a frozen value of its records (nodes, documents, owners) and the edges they state,
+with views built lazily on demand.
 
-Edges are derived from records in one place (:func:`iter_edges`): fields marked with
-:class:`~kg.model.Link`, citations, tension sides, and the relations a document states. The same list feeds
-the integrity checks, the networkx view and the RDF view, so the views cannot disagree.
+A graph is built from records only: :func:`kg.load` reads them from YAML, :meth:`KnowledgeGraph.from_records`
+takes them from memory (an importer's, a test's). It knows nothing of files: where each record was read lives in
+``graph.locations`` (a :class:`~kg.report.Locations`), which only validation and error messages consult.
+
+Views (:meth:`KnowledgeGraph.view`) are computed from the records the first time they are asked for and kept
+with the graph: ``graph.nx`` (networkx), ``graph.rdf`` (rdflib Dataset) and, through :mod:`kg.query`, the query
+engines. Since the graph cannot change, a view never goes stale; treat views as read-only.
 """
 
 from __future__ import annotations
 
 import difflib
-import os
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import networkx as nx
 
+from kg.edges import Edge, SourceRef, check_records, cited, document_nodes
 from kg.errors import UsageError
-from kg.load import Corpus
-from kg.model import (
-    RELATIONS,
-    Claim,
-    Document,
-    Event,
-    Link,
-    Node,
-    Question,
-    Source,
-    Tension,
-    field_specs,
-)
-from kg.report import Issue, Report
-from kg.vocab import ID_KINDS, edge_key
+from kg.model import RELATIONS, Document, Node
+from kg.report import Issue, Locations, Report
+from kg.vocab import ID_KINDS
 
 if TYPE_CHECKING:
     from rdflib import Dataset
 
-__all__ = ["SourceRef", "Edge", "KnowledgeGraph", "iter_edges", "check_corpus", "build_graph"]
+__all__ = ["SourceRef", "Edge", "KnowledgeGraph", "to_networkx"]
 
+V = TypeVar("V")
 
 #: which kind a name means first when several nodes share it (``resolve`` without types)
 _RESOLVE_ORDER = ("Person", "Organization", "Group", "Concept", "Document", "Source", "Question", "Event", "Claim",
                   "Tension")
 
 
-@dataclass(frozen=True, order=True)
-class SourceRef:
-    """A source backing a record or edge, with the citation number its document gives it."""
-
-    source: str
-    number: int | None = None
-    document: str | None = None
+def _edge_order(edge: Edge) -> tuple[str, ...]:
+    return edge.subject, edge.relation, edge.object, edge.document or "", edge.key
 
 
-@dataclass(frozen=True)
-class Edge:
-    """A typed edge with its provenance: sources, who asserted it, and the document stating it."""
-
-    subject: str
-    relation: str
-    object: str
-    sources: tuple[SourceRef, ...] = ()
-    asserted_by: str = "curator"
-    document: str | None = None
-    level: str | None = None
-    note: str | None = None
-    claim: str | None = None
-    tension: str | None = None
-
-    @property
-    def key(self) -> str:
-        """A stable identifier of this edge (its statement node is ``statement_iri(key)``)."""
-        parts = (self.subject, self.relation, self.object, self.document or "", self.tension or "")
-        return edge_key(*parts)
-
-
-@dataclass(frozen=True)
-class _Placed:
-    """An edge with the record and field it came from, for error messages."""
-
-    edge: Edge
-    record: str
-    field: str
-
-
-def _citations(document: Document, numbers: list[int]) -> tuple[SourceRef, ...]:
-    return tuple(
-        SourceRef(document.citations[n], n, document.id) for n in numbers if n in document.citations
-    )
-
-
-def _link_edges(node: Node, sources: tuple[SourceRef, ...], asserted_by: str,
-                document: str | None) -> Iterator[_Placed]:
-    for name, spec in field_specs(type(node)).items():
-        if not isinstance(spec, Link):
-            continue
-        value = getattr(node, name)
-        for target in value if isinstance(value, list) else ([value] if value else []):
-            subject, obj = (target, node.id) if spec.inverse else (node.id, target)
-            edge = Edge(subject, spec.relation, obj, sources, asserted_by, document)
-            yield _Placed(edge, node.id, name)
-
-
-def iter_edges(corpus: Corpus) -> Iterator[_Placed]:
-    """Every edge the records state, each with the record and field it came from."""
-    for node in corpus.iter_nodes("Person", "Organization", "Group", "Source", "Concept"):
-        own = (SourceRef(node.id),) if isinstance(node, Source) else ()
-        yield from _link_edges(node, own, "curator", corpus.owner.get(node.id))
-    for doc in corpus.documents.values():
-        yield from _link_edges(doc, (), "source", doc.id)
-        for number, source in sorted(doc.citations.items()):
-            yield _Placed(Edge(doc.id, "cites", source, (SourceRef(source, number, doc.id),), "source", doc.id),
-                          doc.id, f"citations.{number}")
-        items: list[Claim | Tension | Event | Question] = [*doc.claims, *doc.tensions, *doc.events, *doc.questions]
-        for item in items:
-            if corpus.nodes.get(item.id) is not item:
-                continue  # a duplicate id, already reported
-            refs = _citations(doc, item.citations)
-            asserted = item.asserted_by if isinstance(item, Tension) else "source"
-            yield from _link_edges(item, refs, asserted, doc.id)
-            for ref in refs:
-                yield _Placed(Edge(item.id, "cites", ref.source, (ref,), asserted, doc.id), item.id, "citations")
-            if isinstance(item, Tension):
-                for side in ("a", "b"):
-                    yield _Placed(Edge(item.id, "involves", getattr(item, side), refs, asserted, doc.id),
-                                  item.id, side)
-                yield _Placed(Edge(item.a, "in_tension_with", item.b, refs, asserted, doc.id, note=item.note,
-                                   tension=item.id), item.id, "b")
-        for index, rel in enumerate(doc.relations):
-            edge = Edge(rel.subject, rel.relation, rel.object, _citations(doc, rel.citations), rel.asserted_by,
-                        doc.id, rel.level, rel.note, rel.claim)
-            yield _Placed(edge, f"{doc.id}#relations/{index}", "object")
-
-
-def check_corpus(corpus: Corpus, report: Report) -> list[Edge]:
-    """Check references, edge types and citation numbers; return the edges that passed."""
-    _check_citations(corpus, report)
-    edges: list[Edge] = []
-    seen: dict[str, _Placed] = {}
-    for placed in iter_edges(corpus):
-        edge = placed.edge
-        if not _check_edge(corpus, placed, report):
-            continue
-        previous = seen.get(edge.key)
-        if previous is not None:
-            if previous.edge != edge:
-                report.add("duplicate-edge", f"the {edge.relation} edge {edge.subject} → {edge.object} is stated "
-                           f"twice in {edge.document or 'the registries'}", corpus.locate(placed.record))
-            continue
-        seen[edge.key] = placed
-        edges.append(edge)
-    return edges
-
-
-def _check_edge(corpus: Corpus, placed: _Placed, report: Report) -> bool:
-    edge, where = placed.edge, corpus.locate(placed.record, placed.field)
-    spec = RELATIONS[edge.relation]
-    stated = "#" in placed.record  # a relation record, whose fields are named subject and object
-    ok = True
-    for role, node_id in (("subject", edge.subject), ("object", edge.object)):
-        if node_id in corpus.nodes:
-            continue
-        ok = False
-        if not corpus.is_broken(node_id):
-            field_name = role if stated else placed.field
-            report.add("dangling", f"{field_name}: unknown id '{node_id}'{_did_you_mean(node_id, corpus)}",
-                       corpus.locate(placed.record, field_name))
-    if not ok:
-        return False
-    s_type, o_type = corpus.nodes[edge.subject].rdf_class, corpus.nodes[edge.object].rdf_class
-    if not spec.allows(s_type, o_type):
-        allowed = " or ".join(spec.range) if s_type in spec.domain or not spec.domain else " or ".join(spec.domain)
-        report.add("relation-type", f"{edge.relation} cannot join a {s_type} ('{edge.subject}') to a {o_type} "
-                   f"('{edge.object}'); it needs {allowed}", where)
-        return False
-    if edge.claim is not None and not isinstance(corpus.nodes.get(edge.claim), Claim):
-        if not corpus.is_broken(edge.claim):
-            report.add("dangling", f"claim: '{edge.claim}' is not a known claim{_did_you_mean(edge.claim, corpus)}",
-                       corpus.locate(placed.record, "claim"))
-        return False
-    return True
-
-
-def _check_citations(corpus: Corpus, report: Report) -> None:
-    for doc in corpus.documents.values():
-        for number, source in sorted(doc.citations.items()):
-            node = corpus.nodes.get(source)
-            where = corpus.locate(doc.id, "citations", number)
-            if number < 1:
-                report.add("citation", f"citation numbers start at 1, got [{number}]", where)
-            if node is None and not corpus.is_broken(source):
-                report.add("dangling", f"citations: [{number}] refers to unknown id '{source}'"
-                           f"{_did_you_mean(source, corpus)}", where)
-            elif node is not None and not isinstance(node, Source):
-                report.add("citation", f"citations: [{number}] must be a source, '{source}' is a "
-                           f"{node.rdf_class}", where)
-        defined = ", ".join(f"[{n}]" for n in sorted(doc.citations)) or "none"
-        for key in ("claims", "tensions", "events", "questions", "perspectives", "relations"):
-            for index, item in enumerate(getattr(doc, key)):
-                record = getattr(item, "id", None) or f"{doc.id}#{key}/{index}"
-                for position, number in enumerate(item.citations):
-                    if number not in doc.citations:
-                        report.add("citation", f"citation [{number}] is not defined by the document "
-                                   f"(defined: {defined})", corpus.locate(record, "citations", position))
-        for index, perspective in enumerate(doc.perspectives):
-            person = corpus.nodes.get(perspective.person)
-            if person is None or person.rdf_class != "Person":
-                if not corpus.is_broken(perspective.person):
-                    what = "unknown id" if person is None else f"a {person.rdf_class}, not a person:"
-                    report.add("dangling", f"perspectives: person is {what} '{perspective.person}'"
-                               f"{_did_you_mean(perspective.person, corpus)}",
-                               corpus.locate(f"{doc.id}#perspectives/{index}", "person"))
-
-
-def _did_you_mean(node_id: str, corpus: Corpus) -> str:
-    close = difflib.get_close_matches(node_id, list(corpus.nodes), n=1, cutoff=0.75)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def build_graph(corpus: Corpus, edges: list[Edge], warnings: Iterable[Issue] = ()) -> KnowledgeGraph:
-    """A KnowledgeGraph from a checked corpus and its edges (``warnings``: what reading it reported)."""
-    return KnowledgeGraph(corpus=corpus, edges=sorted(edges, key=lambda e: (e.subject, e.relation, e.object,
-                                                                               e.document or "", e.key)),
-                          warnings=tuple(warnings))
-
-
-@dataclass
+@dataclass(frozen=True, repr=False)
 class KnowledgeGraph:
-    """The built graph: nodes by id, documents, typed edges, and its networkx and RDF views."""
+    """The built graph: nodes by id (documents and what they state included), documents, owners, typed edges.
 
-    corpus: Corpus
-    edges: list[Edge] = field(default_factory=list)
+    Build one with :func:`kg.load` (from data directories) or :meth:`from_records` (from records in memory).
+    Two graphs of the same records and edges are equal; ``data_dirs`` and ``locations`` say where the records
+    came from and take no part in equality. Its mappings are read-only by contract.
+
+    >>> from kg.model import Person
+    >>> graph = KnowledgeGraph.from_records([Person(id="person/jane-roe", name="Jane Roe")])
+    >>> graph.number_of_nodes("Person"), graph.locations.locate("person/jane-roe")
+    (1, None)
+    """
+
+    #: every node by id, documents and the claims, tensions, events and questions they define included
+    nodes: Mapping[str, Node]
+    #: every document bundle by id
+    documents: Mapping[str, Document] = field(default_factory=dict)
+    #: node id -> id of the document that defines it (absent for registry entities)
+    owner: Mapping[str, str] = field(default_factory=dict)
+    #: the typed edges, sorted into a stable order when the graph is made
+    edges: tuple[Edge, ...] = ()
     #: problems found while loading that do not stop it (an entity a later data directory redefines)
     warnings: tuple[Issue, ...] = ()
+    #: every directory the records were read from, in order (none for a graph built from records)
+    data_dirs: tuple[Path, ...] = field(default=(), compare=False)
+    #: where each record was read, for validation and error messages only (empty without files)
+    locations: Locations = field(default_factory=Locations, compare=False, repr=False)
+    _views: dict[Hashable, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
+
+    __hash__ = None  # type: ignore[assignment]  # a value of mappings: compared by content, never hashed
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "edges", tuple(sorted(self.edges, key=_edge_order)))
+        object.__setattr__(self, "warnings", tuple(self.warnings))
+        object.__setattr__(self, "data_dirs", tuple(Path(d) for d in self.data_dirs))
+
+    def __repr__(self) -> str:
+        dirs = f", data_dirs={[str(d) for d in self.data_dirs]}" if self.data_dirs else ""
+        return f"<KnowledgeGraph: {len(self.nodes)} nodes, {len(self.edges)} edges{dirs}>"
+
+    @classmethod
+    def from_records(cls, nodes: Iterable[Node] = (), documents: Iterable[Document] = ()) -> KnowledgeGraph:
+        """The graph of ``nodes`` (registry entities) and ``documents`` (bundles, with what they state), checked
+        as :func:`kg.load` checks data files: raises :class:`~kg.errors.DataError` listing every problem
+        (duplicate or unknown ids, edges of the wrong types, undefined citations), without locations.
+
+        >>> from kg.model import Concept, Person
+        >>> graph = KnowledgeGraph.from_records([Person(id="person/jane-roe", name="Jane Roe"),
+        ...                                      Concept(id="concept/reward-tampering", label="Reward tampering",
+        ...                                              kind="failure-mode")])
+        >>> graph.resolve("Jane Roe")
+        'person/jane-roe'
+        """
+        report = Report()
+        by_id: dict[str, Node] = {}
+        docs: dict[str, Document] = {}
+        owner: dict[str, str] = {}
+
+        def add(node: Node, document: str | None) -> None:
+            if node.id in by_id:
+                report.add("duplicate-id", f"duplicate id '{node.id}'")
+                return
+            by_id[node.id] = node
+            if document is not None:
+                owner[node.id] = document
+
+        bundles = [*documents, *(n for n in nodes if isinstance(n, Document))]
+        for node in nodes:
+            if not isinstance(node, Document):
+                add(node, None)
+        for doc in bundles:
+            if doc.id in by_id:
+                report.add("duplicate-id", f"duplicate id '{doc.id}'")
+                continue
+            add(doc, None)
+            docs[doc.id] = doc
+            for item in document_nodes(doc):
+                add(item, doc.id)
+        edges = check_records(by_id, docs, owner, report)
+        report.raise_for_errors()
+        return cls(by_id, docs, owner, tuple(edges))
 
     @property
-    def nodes(self) -> dict[str, Node]:
-        """Every node by id."""
-        return self.corpus.nodes
+    def data_dir(self) -> Path | None:
+        """The directory the graph was loaded from (the first one, when there were several; None without files)."""
+        return self.data_dirs[0] if self.data_dirs else None
 
-    @property
-    def documents(self) -> dict[str, Document]:
-        """Every document bundle by id."""
-        return self.corpus.documents
+    def view(self, key: Hashable, build: Callable[[KnowledgeGraph], V]) -> V:
+        """The view ``key`` of this graph, made by ``build(graph)`` the first time it is asked for and kept.
 
-    @property
-    def data_dir(self) -> os.PathLike[str]:
-        """The directory the graph was loaded from (the first one, when there were several)."""
-        return self.corpus.root
-
-    @property
-    def data_dirs(self) -> tuple[os.PathLike[str], ...]:
-        """Every directory the graph was loaded from, in the order they were read."""
-        return self.corpus.roots
+        ``nx`` and ``rdf`` are views; :mod:`kg.query` keeps its loaded engines as views too. A view is derived
+        from the records only, so it stays valid for the life of the graph; treat it as read-only.
+        """
+        if key not in self._views:
+            self._views[key] = build(self)
+        return self._views[key]  # type: ignore[no-any-return]
 
     def document_of(self, node_id: str) -> Document | None:
         """The document that defines a claim, tension, event or question (None for registry entities)."""
-        owner = self.corpus.owner.get(node_id)
-        return self.corpus.documents.get(owner) if owner else None
+        owner = self.owner.get(node_id)
+        return self.documents.get(owner) if owner else None
 
     def sources_of(self, node_id: str) -> tuple[SourceRef, ...]:
         """The sources a claim, tension, event or question cites, with their citation numbers."""
@@ -266,11 +152,11 @@ class KnowledgeGraph:
         numbers = getattr(node, "citations", None)
         if doc is None or not isinstance(numbers, list):
             return ()
-        return _citations(doc, numbers)
+        return cited(doc, numbers)
 
     def iter_nodes(self, *types: str) -> Iterator[Node]:
         """Nodes in id order, optionally only those of the given classes (``"Claim"``, ...)."""
-        return self.corpus.iter_nodes(*types)
+        return (self.nodes[i] for i in sorted(self.nodes) if not types or self.nodes[i].rdf_class in types)
 
     def iter_edges(self, *relations: str) -> Iterator[Edge]:
         """Edges in a stable order, optionally only those of the given relations."""
@@ -323,18 +209,22 @@ class KnowledgeGraph:
             "total_edges": len(self.edges),
         }
 
-    @cached_property
+    @property
     def nx(self) -> nx.MultiDiGraph:
         """The networkx view: node attributes ``type``, ``label`` and the record's fields; edge ``relation``,
         ``sources`` and provenance. Built once; treat it as read-only."""
-        return to_networkx(self)
+        return self.view("nx", to_networkx)
 
-    @cached_property
+    @property
     def rdf(self) -> Dataset:
         """The RDF view (an rdflib Dataset, one named graph per document). Built once; treat it as read-only."""
-        from kg.rdf import to_dataset
+        return self.view("rdf", _rdf_view)
 
-        return to_dataset(self)
+
+def _rdf_view(graph: KnowledgeGraph) -> Dataset:
+    from kg.rdf import to_dataset  # rdflib is loaded only for graphs that need it
+
+    return to_dataset(graph.iter_nodes(), graph.owner, graph.edges)
 
 
 def to_networkx(kg: KnowledgeGraph) -> nx.MultiDiGraph:
@@ -345,7 +235,7 @@ def to_networkx(kg: KnowledgeGraph) -> nx.MultiDiGraph:
                                                       "relations", "entities"}, exclude_none=True)
         attrs.pop("id")
         attrs.pop("label", None)
-        document = kg.corpus.owner.get(node.id)
+        document = kg.owner.get(node.id)
         if document:
             attrs["document"] = document
         graph.add_node(node.id, type=node.rdf_class, label=node.caption, **attrs)

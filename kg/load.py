@@ -6,6 +6,10 @@ Layout: ``entities/<kind>.yaml`` or ``entities/<kind>.<suffix>.yaml`` for each k
 collected into a :class:`~kg.report.Report`; records that fail validation are left out, the rest are kept so
 later checks do not cascade.
 
+The result is a :class:`Corpus`: the records, plus the loader's own state (where each record was read,
+as a :class:`~kg.report.Locations`, and which ids failed to load). :func:`kg.load` builds a
+:class:`~kg.graph.KnowledgeGraph` from its records and keeps only its locations, for error messages.
+
 Several directories are read in order into one :class:`Corpus`. A registry entity (any kind of
 ``ENTITY_FILES``, also one a bundle introduces under ``entities:``) that an earlier directory already
 defines is dropped with an ``override`` warning: the first directory wins. Any other id defined twice
@@ -16,7 +20,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +29,7 @@ from pydantic import BaseModel, ValidationError
 
 from kg._util import excerpt
 from kg._yaml import YamlDoc, YamlProblem, parse_yaml
+from kg.edges import document_nodes
 from kg.errors import UsageError
 from kg.model import (
     ENTITY_FILES,
@@ -37,7 +42,7 @@ from kg.model import (
     RelationRecord,
     Tension,
 )
-from kg.report import Location, Report
+from kg.report import Location, Locations, Report
 from kg.vocab import ID_KINDS
 
 __all__ = ["Corpus", "DataDirs", "data_dirs", "read_corpus", "DOCUMENT_LISTS", "YAML_SUFFIXES"]
@@ -71,8 +76,9 @@ class Corpus:
     broken_ids: set[str] = field(default_factory=set)
     #: id kinds (``person``, ...) whose registry file could not be read at all
     broken_kinds: set[str] = field(default_factory=set)
-    _places: dict[str, tuple[str, tuple[Any, ...]]] = field(default_factory=dict)
-    _yaml: dict[str, YamlDoc] = field(default_factory=dict)
+    #: record key -> (file, path in it), and file -> its parsed YAML: what :attr:`locations` looks up
+    places: dict[str, tuple[str, tuple[Any, ...]]] = field(default_factory=dict)
+    files: dict[str, YamlDoc] = field(default_factory=dict)
     #: node id -> index in ``roots`` of the directory that defines it
     _level: dict[str, int] = field(default_factory=dict)
 
@@ -81,29 +87,24 @@ class Corpus:
         """The first data directory (the one whose records win)."""
         return self.roots[0]
 
+    @property
+    def locations(self) -> Locations:
+        """Where each record was read (file and line), for validation and error messages."""
+        return Locations(self.places, self.files)
+
     def locate(self, key: str, *path: Any) -> Location | None:
         """Location of record ``key`` (a node id, or ``doc/x#relations/3`` for the 4th valid relation)."""
-        place = self._places.get(key)
-        if place is None:
-            return None
-        file, base = place
-        return Location(file, self._yaml[file].line((*base, *path)))
+        return self.locations.locate(key, *path)
 
     def place(self, key: str, file: str, path: tuple[Any, ...]) -> None:
         """Remember where record ``key`` is (used by loaders)."""
-        self._places.setdefault(key, (file, path))
+        self.places.setdefault(key, (file, path))
 
     def is_broken(self, node_id: str) -> bool:
         """True when ``node_id`` may be defined by a record that failed to load (so do not report it missing)."""
         kind = node_id.split("/", 1)[0]
         return node_id in self.broken_ids or ID_KINDS.get(kind) in self.broken_kinds
 
-    def iter_nodes(self, *types: str) -> Iterator[Node]:
-        """Nodes in id order, optionally only those of the given ontology classes."""
-        for node_id in sorted(self.nodes):
-            node = self.nodes[node_id]
-            if not types or node.rdf_class in types:
-                yield node
 
 
 def data_dirs(data: DataDirs) -> tuple[Path, ...]:
@@ -163,7 +164,7 @@ def _parse(corpus: Corpus, path: Path, report: Report) -> YamlDoc | None:
         # keep the ids the file seems to define, so references to them are not reported as dangling too
         corpus.broken_ids.update(_ID_LINE.findall(text))
         return None
-    corpus._yaml[name] = doc
+    corpus.files[name] = doc
     return doc
 
 
@@ -262,9 +263,7 @@ def _read_document(corpus: Corpus, path: Path, report: Report, level: int) -> No
         corpus.broken_ids.update(getattr(r, "id", "") for rs in (*items.values(), *items_entities.values())
                                  for r in rs)
         return
-    introduced = [n for key in ENTITY_FILES for n in getattr(document.entities, key)]
-    for key in ("claims", "tensions", "events", "questions"):
-        introduced += getattr(document, key)
+    introduced = document_nodes(document)
     if not _register(corpus, document, name, (), report, owner=None, level=level):
         # a second bundle of the same id (from another directory): its records are not read either
         corpus.broken_ids.update(node.id for node in introduced)
@@ -279,7 +278,7 @@ def _register(corpus: Corpus, node: Node, file: str, path: tuple[Any, ...], repo
     """Add ``node`` to the corpus; False (and an issue reported) when its id is taken already."""
     first = corpus.nodes.get(node.id)
     if first is not None:
-        here = Location(file, corpus._yaml[file].line((*path, "id")))
+        here = Location(file, corpus.files[file].line((*path, "id")))
         if corpus._level[node.id] < level and _is_registry_entity(node) and _is_registry_entity(first):
             report.add("override", f"id '{node.id}' is also defined in {corpus.locate(node.id)}; that definition "
                        "wins", here, severity="warning")

@@ -188,9 +188,9 @@ def check_shacl(kg: KnowledgeGraph, shapes: Graph | None = None, ontology: Graph
     """SHACL violations of the RDF view, each located at the record it is about when possible."""
     from pyshacl import validate as shacl_validate
 
-    from kg.dataset import union_graph  # kg.dataset reads the ontology through this module
+    from kg.rdf import flatten
 
-    data = union_graph(kg, described=False)
+    data = flatten(kg.rdf)
     conforms, results, _ = shacl_validate(
         data,
         shacl_graph=read_shapes() if shapes is None else shapes,
@@ -206,7 +206,7 @@ def check_shacl(kg: KnowledgeGraph, shapes: Graph | None = None, ontology: Graph
         path = results.value(result, SH.resultPath)
         message = results.value(result, SH.resultMessage)
         node_id = id_of(focus) if isinstance(focus, URIRef) else None
-        location = kg.corpus.locate(node_id) if node_id else None
+        location = kg.locations.locate(node_id) if node_id else None
         path_text = f" {path.n3(data.namespace_manager)}" if isinstance(path, URIRef) else ""
         issues.append(Issue("shacl", f"SHACL: {node_id or focus}{path_text}: {message}", location))
     return sorted(issues, key=lambda i: i.message)

@@ -8,19 +8,18 @@ asserted it. Each document's triples live in its own named graph; registry entit
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
+from kg.edges import Edge
 from kg.model import RELATIONS, Credibility, Document, Lit, Node, Record, Tension, field_specs
-from kg.vocab import KG, bind_prefixes, citation_iri, graph_iri, iri, perspective_iri, statement_iri
+from kg.vocab import EXPORT_PREFIXES, KG, bind_prefixes, citation_iri, graph_iri, iri, perspective_iri, statement_iri
 
-if TYPE_CHECKING:
-    from kg.graph import Edge, KnowledgeGraph
-
-__all__ = ["to_dataset", "STRUCTURAL_PROPERTIES", "literal"]
+__all__ = ["to_dataset", "flatten", "STRUCTURAL_PROPERTIES", "literal"]
 
 #: kg: properties written by this module's own code rather than from model field metadata
 STRUCTURAL_PROPERTIES = frozenset(
@@ -47,22 +46,34 @@ def literal(value: Any, prop: str = "") -> Literal:
     return Literal(str(value))
 
 
-def to_dataset(kg: KnowledgeGraph) -> Dataset:
-    """The RDF view of ``kg``: a Dataset whose default graph is the union of its named graphs."""
+def to_dataset(nodes: Iterable[Node], owner: Mapping[str, str], edges: Iterable[Edge]) -> Dataset:
+    """The RDF view of a graph's records: a Dataset whose default graph is the union of its named graphs.
+
+    ``owner`` maps a node id to the document defining it (each document's triples go to its own named graph);
+    ``graph.rdf`` is ``to_dataset(graph.iter_nodes(), graph.owner, graph.edges)``, built once.
+    """
     dataset = bind_prefixes(Dataset(default_union=True))
-    for node in kg.iter_nodes():
-        owner = node.id if isinstance(node, Document) else kg.corpus.owner.get(node.id)
-        graph = dataset.graph(graph_iri(owner))
+    for node in nodes:
+        document = node.id if isinstance(node, Document) else owner.get(node.id)
+        graph = dataset.graph(graph_iri(document))
         _add_fields(graph, iri(node.id), node)
         graph.add((iri(node.id), RDF.type, KG[node.rdf_class]))
         graph.add((iri(node.id), RDFS.label, Literal(node.caption)))
         if isinstance(node, Document):
             _add_document(graph, node)
-        elif owner is not None:
-            _add_document_item(graph, node, owner)
-    for edge in kg.edges:
+        elif document is not None:
+            _add_document_item(graph, node, document)
+    for edge in edges:
         _add_edge(dataset.graph(graph_iri(edge.document)), edge)
     return dataset
+
+
+def flatten(dataset: Dataset) -> Graph:
+    """Every triple of ``dataset``'s named graphs in one plain Graph, with the export prefixes bound."""
+    graph = bind_prefixes(Graph(), EXPORT_PREFIXES)
+    for triple in dataset.triples((None, None, None)):
+        graph.add(triple)
+    return graph
 
 
 def _add_fields(graph: Graph, subject: URIRef, record: Record) -> None:

@@ -6,12 +6,13 @@ of ``kg validate`` shows everything that is wrong.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal, Protocol
 
 from kg.errors import DataError
 
-__all__ = ["Location", "Issue", "Report"]
+__all__ = ["Location", "Locations", "LineMap", "Issue", "Report"]
 
 
 @dataclass(frozen=True, order=True)
@@ -23,6 +24,36 @@ class Location:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}"
+
+
+class LineMap(Protocol):
+    """A parsed file that knows the line of every path in it (``kg._yaml.YamlDoc``)."""
+
+    def line(self, path: tuple[Any, ...]) -> int:
+        """The 1-based line of the value at ``path`` (keys and list indexes)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Locations:
+    """Where each record was read: file and line by record key, for validation and error messages only.
+
+    The loader fills one while it reads; a graph built from records without files has an empty one, whose
+    :meth:`locate` answers None. Keys are node ids, or ``doc/x#relations/3`` for a document's 4th valid
+    relation (perspectives likewise).
+    """
+
+    places: Mapping[str, tuple[str, tuple[Any, ...]]] = field(default_factory=dict)
+    files: Mapping[str, LineMap] = field(default_factory=dict)
+
+    def locate(self, key: str, *path: Any) -> Location | None:
+        """Location of record ``key``, or of the value at ``path`` inside it; None when it was not read from a file."""
+        place = self.places.get(key)
+        if place is None:
+            return None
+        file, base = place
+        lines = self.files.get(file)
+        return Location(file, lines.line((*base, *path)) if lines is not None else 1)
 
 
 @dataclass(frozen=True)

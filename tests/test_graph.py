@@ -59,4 +59,63 @@ def test_resolve_unknown_suggests(graph):
 def test_edges_are_sorted_and_unique(graph):
     keys = [e.key for e in graph.edges]
     assert len(keys) == len(set(keys))
-    assert graph.edges == sorted(graph.edges, key=lambda e: (e.subject, e.relation, e.object, e.document or "", e.key))
+    order = sorted(graph.edges, key=lambda e: (e.subject, e.relation, e.object, e.document or "", e.key))
+    assert list(graph.edges) == order
+
+
+def _records() -> tuple[list, list]:
+    from kg.model import Claim, Concept, Document, Person, Source
+
+    people = [Person(id="person/jane-roe", name="Jane Roe"),
+              Concept(id="concept/reward-tampering", label="Reward tampering", kind="failure-mode"),
+              Source(id="source/roe-post", title="Roe's post", kind="blog-post")]
+    claim = Claim(id="claim/tampering-near-term", statement="Reward tampering shows up soon.",
+                  holders=["person/jane-roe"], about=["concept/reward-tampering"], citations=[1])
+    doc = Document(id="doc/briefing-tampering", title="Tampering", kind="briefing", citations={1: "source/roe-post"},
+                   claims=[claim])
+    return people, [doc]
+
+
+def test_a_graph_is_built_from_records_without_files():
+    nodes, documents = _records()
+    graph = kg.KnowledgeGraph.from_records(nodes, documents)
+    assert graph.number_of_nodes() == 5 and graph.data_dirs == () and graph.data_dir is None
+    assert graph.owner == {"claim/tampering-near-term": "doc/briefing-tampering"}
+    assert graph.document_of("claim/tampering-near-term").id == "doc/briefing-tampering"
+    assert [r.number for r in graph.sources_of("claim/tampering-near-term")] == [1]
+    assert {(e.subject, e.relation, e.object) for e in graph.iter_edges("asserts", "about")} == {
+        ("person/jane-roe", "asserts", "claim/tampering-near-term"),
+        ("claim/tampering-near-term", "about", "concept/reward-tampering")}
+    assert graph.locations.locate("person/jane-roe") is None
+    answer = kg.query(graph, "SELECT ?who WHERE { ?who kg:asserts ?c }")
+    assert [str(row[0]).rsplit("/", 2)[-2:] for row in answer.rows] == [["person", "jane-roe"]]
+
+
+def test_records_of_a_loaded_graph_build_the_same_graph(graph):
+    registry = [n for n in graph.nodes.values() if n.id not in graph.owner and n.id not in graph.documents]
+    rebuilt = kg.KnowledgeGraph.from_records(registry, graph.documents.values())
+    assert rebuilt == graph
+    assert rebuilt.edges == graph.edges and rebuilt.data_dirs == ()
+
+
+def test_records_are_checked_as_files_are_without_locations():
+    nodes, documents = _records()
+    broken = documents[0].model_copy(update={"citations": {1: "source/roe-pots"}})
+    with pytest.raises(kg.DataError) as err:
+        kg.KnowledgeGraph.from_records([*nodes, nodes[0]], [broken])
+    issues = err.value.issues
+    assert [(i.code, i.location) for i in issues] == [("dangling", None)] * 3 + [("duplicate-id", None)]
+    assert str(issues[1]) == "citations: [1] refers to unknown id 'source/roe-pots' (did you mean 'source/roe-post'?)"
+    assert str(issues[-1]) == "duplicate id 'person/jane-roe'"
+
+
+def test_a_graph_is_frozen_and_its_views_are_built_once(graph):
+    from dataclasses import FrozenInstanceError
+
+    with pytest.raises(FrozenInstanceError):
+        graph.edges = ()  # type: ignore[misc]
+    assert graph.rdf is graph.rdf and graph.nx is graph.nx
+    assert kg.query(graph, "ASK { ?s ?p ?o }").rows is not None
+    assert graph.view(("query-engine", "oxigraph"), lambda g: None) is not None  # the engine query loaded
+    with pytest.raises(TypeError):
+        hash(graph)

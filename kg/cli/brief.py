@@ -6,8 +6,9 @@ from __future__ import annotations
 import argparse
 
 from kg.cli._io import emit, load_graph
-from kg.generate._render import FORMATS
-from kg.generate.briefing import brief
+from kg.generate import FORMATS, brief
+
+__all__ = ["register", "run"]
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

@@ -12,6 +12,8 @@ from kg.cli._io import emit, load_graph
 from kg.errors import UsageError
 from kg.export import by_extension, export, formats, get
 
+__all__ = ["register", "run"]
+
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(

@@ -9,6 +9,8 @@ import sys
 from kg.errors import DataError, UsageError
 from kg.importers import import_kb, importers, rich_progress
 
+__all__ = ["register", "run"]
+
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(

@@ -11,6 +11,8 @@ from kg.errors import IngestError
 from kg.ingest import Bundle, formats, ingest
 from kg.vocab import is_node_id
 
+__all__ = ["register", "run"]
+
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(

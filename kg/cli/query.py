@@ -7,8 +7,18 @@ import sys
 
 from kg.cli._io import emit, load_graph
 from kg.errors import QueryError, UsageError
-from kg.query import DEFAULT_ENGINE, GRAPH_FORMATS, RESULT_FORMATS, engines, named_queries, query, render
-from kg.query._worker import check_timeout
+from kg.query import (
+    DEFAULT_ENGINE,
+    GRAPH_FORMATS,
+    RESULT_FORMATS,
+    check_timeout,
+    engines,
+    named_queries,
+    query,
+    render,
+)
+
+__all__ = ["register", "run"]
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

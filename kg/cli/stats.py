@@ -7,6 +7,8 @@ import json
 
 from kg.cli._io import emit, load_graph
 
+__all__ = ["register", "run"]
+
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser("stats", parents=[common], help="count nodes per type and edges per relation")

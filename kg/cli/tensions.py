@@ -8,6 +8,8 @@ from kg.cli._io import emit, load_graph
 from kg.generate.rules import rules
 from kg.generate.tensions import TENSION_FORMATS, tensions
 
+__all__ = ["register", "run"]
+
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(

@@ -8,6 +8,8 @@ import sys
 from kg.build import validate
 from kg.cli._io import describe_dirs
 
+__all__ = ["register", "run"]
+
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser("validate", parents=[common], help="check the data and report every problem",

@@ -9,6 +9,8 @@ from kg.cli._io import emit, load_graph
 from kg.errors import UsageError
 from kg.viz import LARGE_GRAPH, viz
 
+__all__ = ["register", "run"]
+
 
 def _names(text: str) -> list[str]:
     return [part for part in (p.strip() for p in text.split(",")) if part]

@@ -5,9 +5,9 @@ Curated tensions come from the data; suggested ones from the rules registered in
 bullet carries citation markers that the generated Sources list resolves.
 """
 
-from kg.generate._render import Markdown
+from kg.generate._render import FORMATS, Markdown
 from kg.generate.briefing import brief
 from kg.generate.rules import Suggestion, suggest_tensions
 from kg.generate.tensions import tensions
 
-__all__ = ["tensions", "brief", "suggest_tensions", "Suggestion", "Markdown"]
+__all__ = ["tensions", "brief", "suggest_tensions", "Suggestion", "Markdown", "FORMATS"]

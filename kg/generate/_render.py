@@ -19,18 +19,15 @@ from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateSyn
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
+from kg._util import md_block, md_escape, md_inline
 from kg.errors import ExportError, UsageError
 from kg.generate._cite import Part
 
-__all__ = ["TEMPLATE_DIR", "FORMATS", "Markdown", "md_escape", "render"]
+__all__ = ["TEMPLATE_DIR", "FORMATS", "Markdown", "render"]
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 #: output formats rendered by templates, by file suffix
 FORMATS = ("md", "html")
-
-_MD_INLINE = re.compile(r"([\\`*_\[\]<>~])|&(?=#?[A-Za-z0-9]+;)")
-_MD_BLOCK_START = re.compile(r"^(?:[#>+=-]|\d+[.)])")
-
 
 class Markdown(str):
     """Generated Markdown (a Tensions section, a briefing): a ``str`` that Jupyter renders as Markdown.
@@ -46,27 +43,6 @@ class Markdown(str):
         printer.text(str(self))
 
 
-def _md_inline(text: str) -> str:
-    return _MD_INLINE.sub(lambda m: "\\" + m.group(0), re.sub(r"\s+", " ", text))
-
-
-def _md_block(text: str) -> str:
-    text = text.strip()
-    match = _MD_BLOCK_START.match(text)
-    return text[: match.end() - 1] + "\\" + text[match.end() - 1 :] if match else text
-
-
-def md_escape(value: Any) -> str:
-    """``value`` as Markdown text that renders as exactly that text, on one line."""
-    if value is None:
-        return ""
-    if isinstance(value, Markup):  # already Markdown: made by cite() or prose()
-        return str(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return _md_block(_md_inline(str(value)))
-
-
 def _md_cite(numbers: Any) -> Markup:
     """Citation markers ``[1][3]``."""
     return Markup("".join(f"[{int(n)}]" for n in numbers))
@@ -74,8 +50,8 @@ def _md_cite(numbers: Any) -> Markup:
 
 def _md_prose(parts: list[Part]) -> Markup:
     """Prose runs and citation markers as Markdown (the text escaped, the markers kept)."""
-    text = "".join(f"[{int(p.number)}]" if p.number is not None else _md_inline(p.text or "") for p in parts)
-    return Markup(_md_block(text))
+    text = "".join(f"[{int(p.number)}]" if p.number is not None else md_inline(p.text or "") for p in parts)
+    return Markup(md_block(text))
 
 
 def _html_value(value: Any) -> Any:

@@ -38,7 +38,7 @@ class Scope:
         """True when ``record`` belongs here: defined by the document, or about, held by, involving or
         citing the topic."""
         if self.document is not None:
-            return self.graph.corpus.owner.get(record.id) == self.document.id
+            return self.graph.owner.get(record.id) == self.document.id
         if self.topic is None:
             return True
         linked = {*record.about, *getattr(record, "holders", ()), *getattr(record, "actors", ())}
@@ -88,7 +88,7 @@ class Scope:
         """The document's perspectives, or those of ``people`` in the documents within the topic."""
         if self.document is not None:
             return [(self.document, p) for p in self.document.perspectives]
-        docs = {d.id for d in self.documents()} | {self.graph.corpus.owner[c.id] for c in self.claims()}
+        docs = {d.id for d in self.documents()} | {self.graph.owner[c.id] for c in self.claims()}
         return [(self.graph.documents[d], p) for d in sorted(docs)
                 for p in self.graph.documents[d].perspectives if p.person in people]
 

@@ -148,7 +148,7 @@ def opposite_stance(graph: KnowledgeGraph) -> Iterator[Suggestion]:
                 if graph.nodes[concept].rdf_class == "Concept":
                     pro_about[concept].append(claim)
     for con in cons:
-        con_doc = graph.corpus.owner.get(con.id)
+        con_doc = graph.owner.get(con.id)
         best: dict[str, tuple[int, str, str, str]] = {}  # pro claim -> the closest concept pair joining them
         for concept in (c for c in con.about if graph.nodes[c].rdf_class == "Concept"):
             for other, how in [(concept, ""), *links.get(concept, {}).items()]:
@@ -161,7 +161,7 @@ def opposite_stance(graph: KnowledgeGraph) -> Iterator[Suggestion]:
             assert isinstance(pro, Claim)
             if set(con.holders) & set(pro.holders):
                 continue
-            if graph.corpus.owner.get(pro.id) == con_doc and (con.id in in_tension or pro.id in in_tension):
+            if graph.owner.get(pro.id) == con_doc and (con.id in in_tension or pro.id in in_tension):
                 continue
             reason = (f"{names(graph, con.holders)} plays down {graph.nodes[concept].caption} (con) while "
                       f"{names(graph, pro.holders)} affirms {graph.nodes[other].caption} (pro){_HOW.get(how, '')}")

@@ -96,7 +96,7 @@ def _side(graph: KnowledgeGraph, claim: Claim, numbering: Numbering, shared: fro
     refs = require_sources(graph, claim.id)
     show = {r.source for r in refs} != shared
     return Side(claim.id, claim.statement, tuple((h, graph.nodes[h].caption) for h in claim.holders),
-                names(graph, claim.holders), claim.when, claim.polarity, graph.corpus.owner.get(claim.id),
+                names(graph, claim.holders), claim.when, claim.polarity, graph.owner.get(claim.id),
                 tuple(numbering.numbers(refs)), show)
 
 
@@ -117,7 +117,7 @@ def tension_items(graph: KnowledgeGraph, found: list[Tension], numbering: Number
     """Curated tensions as printed items; DataError when a tension or one of its claims cites nothing."""
     return [_item(graph, numbering, id=t.id, a=t.a, b=t.b, kind=t.kind, note=t.note,
                   refs=require_sources(graph, t.id), asserted_by=t.asserted_by, rule=t.rule, reason=t.reason,
-                  document=graph.corpus.owner.get(t.id)) for t in found]
+                  document=graph.owner.get(t.id)) for t in found]
 
 
 def suggested_items(graph: KnowledgeGraph, scope: Scope, numbering: Numbering) -> list[TensionItem]:

@@ -66,7 +66,7 @@ def ingest_text(text: str, *, name: str = "<text>", origin: str | None = None, f
     index = Index.of(graph, exclude=existing)
     taken = set(graph.nodes) if graph else set()
     if graph is not None and existing is not None:
-        taken -= {existing, *(n for n, owner in graph.corpus.owner.items() if owner == existing)}
+        taken -= {existing, *(n for n, owner in graph.owner.items() if owner == existing)}
     if doc_id is not None and doc_id != existing:
         draft.id = _checked_id(doc_id)
         taken.add(draft.id)
@@ -132,5 +132,5 @@ def _existing(graph: KnowledgeGraph | None, draft: Draft) -> str | None:
 
 
 def _file_of(graph: KnowledgeGraph, doc_id: str) -> Path | None:
-    location = graph.corpus.locate(doc_id)
+    location = graph.locations.locate(doc_id)
     return Path(location.file) if location else None

@@ -94,7 +94,7 @@ class Index:
         if graph is None:
             return index
         for node in graph.iter_nodes("Person", "Organization", "Source", "Concept"):
-            if exclude is not None and graph.corpus.owner.get(node.id) == exclude:
+            if exclude is not None and graph.owner.get(node.id) == exclude:
                 continue
             names = [node.caption, *getattr(node, "aliases", [])]
             facts = {}

@@ -7,7 +7,8 @@
 Queries see the union of every document's named graph; the project's prefixes (``kg:``, ``concept:``,
 ``rdf:``, ``schema:``, ...) are predeclared. Parameters are bound as RDF terms by the engine, never pasted into
 the text; ``SERVICE``, ``LOAD``, updates and ``FROM`` a graph the dataset does not hold are refused after
-parsing; ``timeout`` runs the query in a worker process killed at the deadline.
+parsing; ``timeout`` runs the query in a worker process killed at the deadline. A loaded engine is a view of
+the (immutable) graph, kept with it by :meth:`KnowledgeGraph.view <kg.graph.KnowledgeGraph.view>`.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from kg.errors import UsageError
 from kg.graph import KnowledgeGraph
 from kg.query._engines import DEFAULT_ENGINE, ENGINES, Engine, engines, get, register
 from kg.query._named import NAMED_QUERIES, NamedQuery, Param, get_named, named_queries
-from kg.query._parse import Prepared, _walk, prepare
+from kg.query._parse import Prepared, prepare, walk
 from kg.query._result import GRAPH_FORMATS, RESULT_FORMATS, QueryResult, render, shorten
 from kg.query._worker import check_timeout, run_with_timeout
 from kg.vocab import iri
@@ -46,6 +47,7 @@ __all__ = [
     "GRAPH_FORMATS",
     "render",
     "shorten",
+    "check_timeout",
 ]
 
 register_engine = register
@@ -83,11 +85,8 @@ def query(graph: KnowledgeGraph, sparql: str | None = None, *, name: str | None 
 
 
 def load_engine(graph: KnowledgeGraph, engine: str = DEFAULT_ENGINE) -> Engine:
-    """The engine ``engine`` loaded with ``graph``'s quads; loaded once per graph and engine."""
-    cache: dict[str, Engine] = graph.__dict__.setdefault("_query_engines", {})
-    if engine not in cache:
-        cache[engine] = get(engine)(graph.rdf)
-    return cache[engine]
+    """The engine ``engine`` loaded with ``graph``'s quads: a view of the graph, loaded once per graph and engine."""
+    return graph.view(("query-engine", engine), lambda g: get(engine)(g.rdf))
 
 
 def _same(engine: Engine) -> Engine:
@@ -101,10 +100,7 @@ def _reload(engine: str, data_dirs: tuple[str, ...]) -> Engine:  # pragma: no co
 
 
 def _known_graphs(graph: KnowledgeGraph) -> frozenset[str]:
-    cached = graph.__dict__.get("_query_graphs")
-    if cached is None:
-        cached = graph.__dict__["_query_graphs"] = frozenset(str(g.identifier) for g in graph.rdf.graphs())
-    return cached
+    return graph.view("named-graphs", lambda g: frozenset(str(named.identifier) for named in g.rdf.graphs()))
 
 
 def _check_bindable(prepared: Prepared, names: list[str], what: str) -> None:
@@ -117,7 +113,7 @@ def _check_bindable(prepared: Prepared, names: list[str], what: str) -> None:
                 shown = " ".join(f"?{v}" for v in sorted(projected))
                 raise UsageError(f"{what} {name}: a bound variable must be in the SELECT clause (it returns {shown})")
         return
-    found = {str(v) for node in _walk(algebra) for v in node.get("_vars", ()) if isinstance(v, Variable)}
+    found = {str(v) for node in walk(algebra) for v in node.get("_vars", ()) if isinstance(v, Variable)}
     for name in names:
         if name not in found:
             raise UsageError(f"{what} {name}: the query has no variable ?{name}")

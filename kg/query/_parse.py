@@ -23,7 +23,7 @@ from kg._util import excerpt
 from kg.errors import QueryError
 from kg.vocab import PREFIXES
 
-__all__ = ["Prepared", "prepare"]
+__all__ = ["Prepared", "prepare", "walk"]
 
 #: algebra names of the query forms, and what kind of result each gives
 _KINDS = {"SelectQuery": "select", "AskQuery": "ask", "ConstructQuery": "graph", "DescribeQuery": "graph"}
@@ -61,7 +61,7 @@ def prepare(text: str, known_graphs: Collection[str] = (), where: str = "query")
     except Exception as err:  # rdflib reports some errors (unknown prefix, bad aggregate) as plain exceptions
         raise QueryError(f"{where}: invalid SPARQL: {excerpt(err, 160)}") from None
     algebra = parsed.algebra
-    for node in _walk(algebra):
+    for node in walk(algebra):
         if node.name == "ServiceGraphPattern":
             raise QueryError(f"{where}: SERVICE <{node.term}> is refused: kg query never contacts remote endpoints")
     datasets = list(algebra.get("datasetClause") or [])
@@ -88,7 +88,7 @@ def _raise_update_or_syntax(text: str, err: ParseBaseException, where: str) -> N
     raise QueryError(f"{where}:{err.lineno}:{err.col}: SPARQL syntax error{found}{detail}") from None
 
 
-def _walk(node: Any) -> Iterator[CompValue]:
+def walk(node: Any) -> Iterator[CompValue]:
     """Every CompValue in an algebra tree, expressions and EXISTS patterns included."""
     stack, seen = [node], set()
     while stack:

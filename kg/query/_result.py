@@ -19,11 +19,10 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
-from kg._util import excerpt
+from kg._util import excerpt, md_escape
 from kg.errors import UsageError
 from kg.export import get as export_format
 from kg.export import serialize_triples, triple_formats
-from kg.generate._render import md_escape
 from kg.vocab import PREFIXES, bind_prefixes
 
 __all__ = ["QueryResult", "RESULT_FORMATS", "GRAPH_FORMATS", "shorten", "render"]
