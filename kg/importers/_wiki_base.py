@@ -36,6 +36,32 @@ from kg.model import (
 )
 from kg.report import Issue, Location
 
+__all__ = [
+    "Layout",
+    "NAME",
+    "POSITION_MATCH",
+    "TENSION_RULE",
+    "WIKI_ORG",
+    "_ADDRESSES",
+    "_CONCEPT_KINDS",
+    "_DATA_COMPONENTS",
+    "_FOLDER_KINDS",
+    "_HANDLED",
+    "_ITEM_LISTS",
+    "_ORG_KINDS",
+    "_Page",
+    "_SOURCE_KINDS",
+    "_State",
+    "_TIER_LABELS",
+    "_Venue",
+    "_date",
+    "_display",
+    "_scalar_text",
+    "_text",
+    "find_layout",
+    "first_error",
+]
+
 NAME = "longterm-wiki"
 WIKI_ORG = "org/longterm-wiki"
 #: a page's crux position and a cruxes.yaml position are one claim when their views score at least this

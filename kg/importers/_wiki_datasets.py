@@ -31,6 +31,7 @@ from kg.model import (
     Tension,
 )
 
+__all__ = ["_Datasets"]
 
 class _Datasets(_State):
     """Cruxes, experts and literature → records (see the module docstring)."""

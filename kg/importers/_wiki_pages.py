@@ -38,6 +38,7 @@ from kg.model import (
     Tension,
 )
 
+__all__ = ["_Pages"]
 
 class _Pages(_State):
     """Pages → documents (see the module docstring)."""
