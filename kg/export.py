@@ -36,7 +36,7 @@ from kg.registry import Registry
 from kg.vocab import EXPORT_PREFIXES, ONTOLOGY_DIR, bind_prefixes
 
 __all__ = ["Format", "FORMATS", "register", "get", "formats", "triple_formats", "serialize_triples", "by_extension",
-           "export", "union_graph", "jsonld_context", "flat_graph"]
+           "format_for_media_type", "export", "union_graph", "jsonld_context", "flat_graph"]
 
 Serializer = Callable[[KnowledgeGraph], bytes]
 
@@ -48,6 +48,7 @@ class Format:
     name: str
     serialize: Serializer
     extension: str
+    #: the IANA media type (``text/turtle``), for HTTP content negotiation and ``kg export --list``
     media_type: str
     description: str
     aliases: tuple[str, ...] = ()
@@ -100,6 +101,18 @@ def by_extension(path: str | os.PathLike[str]) -> Format | None:
     """The format whose file extension ``path`` has, if any (``graph.nt`` → nt)."""
     suffix = Path(path).suffix.lower()
     return next((get(name) for name in formats() if get(name).extension == suffix), None)
+
+
+def format_for_media_type(media_type: str) -> Format | None:
+    """The format served as ``media_type``, if any: parameters and case are ignored (content negotiation).
+
+    >>> format_for_media_type("text/turtle; charset=utf-8").name
+    'turtle'
+    >>> format_for_media_type("application/msword") is None
+    True
+    """
+    wanted = media_type.partition(";")[0].strip().lower()
+    return next((get(name) for name in formats() if get(name).media_type.lower() == wanted), None)
 
 
 def export(kg: KnowledgeGraph, format: str = "turtle", path: str | os.PathLike[str] | None = None) -> bytes:
@@ -306,6 +319,7 @@ def _csv(kg: KnowledgeGraph) -> bytes:
     return buffer.getvalue()
 
 
+# GraphML and GEXF have no IANA-registered media type: these follow the +xml suffix convention (RFC 6839)
 register(Format("graphml", _graphml, ".graphml", "application/graphml+xml",
                 "GraphML for yEd, Cytoscape, Gephi (lists as JSON text)", kind="graph"))
 register(Format("gexf", _gexf, ".gexf", "application/gexf+xml", "GEXF 1.2 for Gephi (lists as JSON text)",

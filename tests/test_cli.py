@@ -3,10 +3,30 @@
 from __future__ import annotations
 
 import json
+import re
 
+import pytest
 from rdflib import Graph
 
+from kg.cli import main
 from tests.conftest import run_kg
+
+
+def _help(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    with pytest.raises(SystemExit) as stop:
+        main([*argv, "--help"])
+    assert stop.value.code == 0
+    return capsys.readouterr().out
+
+
+def test_f_means_format_in_every_command(capsys):
+    commands = re.findall(r"^ {4}(\S+) {2,}", _help(capsys), flags=re.MULTILINE)
+    assert {"export", "query", "stats", "brief", "tensions", "ingest"} <= set(commands)
+    for command in commands:
+        options = [line.split() for line in _help(capsys, command).splitlines() if line.startswith("  -")]
+        with_f = [words for words in options if "-f" in words or "-f," in words]
+        with_format = [words for words in options if "--format" in words or "--format," in words]
+        assert with_f == with_format, command  # -f is --format wherever there is one, and nothing else
 
 
 def test_help_lists_commands():
@@ -36,7 +56,7 @@ def test_stats_json_counts():
 
 
 def test_stats_table():
-    result = run_kg("stats")
+    result = run_kg("stats", "-f", "table")
     assert result.code == 0
     assert any(line.split() == ["Tension", "3"] for line in result.out.splitlines())
 

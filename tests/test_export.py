@@ -30,7 +30,7 @@ import kg
 import kg._util
 from kg.dataset import rdf_dataset, union_graph
 from kg.errors import ExportError, UsageError
-from kg.export import Format, by_extension, formats, get, jsonld_context
+from kg.export import Format, by_extension, format_for_media_type, formats, get, jsonld_context
 from kg.ontology import read_ontology, read_shapes
 from kg.vocab import CONTEXT_URL, DATASET, DESCRIPTION_GRAPH, KG, ONTOLOGY_DIR, VOID, graph_iri, iri
 
@@ -77,6 +77,35 @@ def test_every_format_of_the_issue_is_registered():
 @pytest.mark.parametrize("name", sorted(set(RDF_FORMATS) | set(GRAPH_FORMATS)))
 def test_each_format_is_found_by_its_extension(name):
     assert by_extension(f"out/graph{get(name).extension}") is get(name)
+
+
+#: the IANA registrations of the RDF formats (https://www.iana.org/assignments/media-types/)
+REGISTERED_MEDIA_TYPES = {"turtle": "text/turtle", "jsonld": "application/ld+json", "nt": "application/n-triples",
+                          "nq": "application/n-quads", "trig": "application/trig", "xml": "application/rdf+xml",
+                          "json": "application/json", "csv": "application/zip"}
+
+
+@pytest.mark.parametrize(("name", "media_type"), sorted(REGISTERED_MEDIA_TYPES.items()))
+def test_each_format_has_its_registered_media_type_and_is_found_by_it(name, media_type):
+    assert get(name).media_type == media_type
+    assert format_for_media_type(media_type) is get(name)
+
+
+@pytest.mark.parametrize(("asked", "name"), [("text/turtle; charset=utf-8", "turtle"), (" Text/Turtle ", "turtle"),
+                                             ("application/ld+json;profile=\"http://www.w3.org/ns/json-ld#compacted\"",
+                                              "jsonld"), ("application/graphml+xml", "graphml")])
+def test_media_type_lookup_ignores_parameters_case_and_spaces(asked, name):
+    assert format_for_media_type(asked) is get(name)
+
+
+@pytest.mark.parametrize("asked", ["application/msword", "text/html", "*/*", "text/*", "", "turtle", "text/plain"])
+def test_unknown_media_type_finds_no_format(asked):
+    assert format_for_media_type(asked) is None
+
+
+def test_media_types_are_distinct_so_negotiation_is_unambiguous():
+    media_types = [get(name).media_type for name in formats()]
+    assert len(set(media_types)) == len(media_types)
 
 
 def test_adding_a_format_is_one_function_and_one_line(graph, monkeypatch):
@@ -393,7 +422,7 @@ def test_cli_writes_every_format_by_extension(exported, name, tmp_path):
     result = run_kg("export", "-o", str(out))
     assert result.code == 0, result.err
     assert out.read_bytes() == exported[name]
-    assert result.err.strip() == f"kg: wrote {out} ({name}, {len(exported[name])} bytes)"
+    assert result.err.strip() == f"kg: wrote {out} ({name}, {get(name).media_type}, {len(exported[name])} bytes)"
 
 
 @pytest.mark.parametrize("name", ["nq", "csv"])
@@ -427,8 +456,8 @@ def test_cli_csv_into_a_folder(tmp_path):
 def test_cli_lists_formats():
     result = run_kg("export", "--list")
     assert result.code == 0
-    listed = [line.split()[0] for line in result.out.splitlines()]
-    assert listed == formats()
+    listed = [line.split()[:3] for line in result.out.splitlines()]
+    assert listed == [[name, get(name).extension, get(name).media_type] for name in formats()]
     assert "--format FORMAT" in run_kg("export", "--help").out
 
 

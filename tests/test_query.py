@@ -404,9 +404,9 @@ def test_cli_named_query_with_param_and_formats(tmp_path: Path):
 def test_cli_raw_query_file_and_stdin():
     result = run_kg("query", "SELECT ?n WHERE { org:xai kg:name ?n }", "--format", "csv")
     assert result.code == 0 and result.out.splitlines() == ["n", "xAI"]
-    result = run_kg("query", "-f", str(QUERIES / "labs.rq"), "--format", "tsv")
+    result = run_kg("query", "--file", str(QUERIES / "labs.rq"), "--format", "tsv")
     assert result.code == 0 and result.out.splitlines()[1].endswith('"Anthropic"')
-    result = run_kg("query", "-f", "-", "--format", "md", input="ASK { org:xai kg:kind 'lab' }")
+    result = run_kg("query", "--file", "-", "--format", "md", input="ASK { org:xai kg:kind 'lab' }")
     assert result.code == 0 and result.out.splitlines()[2] == "| true |"
     result = run_kg("query", "CONSTRUCT WHERE { org:xai kg:name ?n }", "--format", "nt")
     expected = f'<{iri("org/xai")}> <https://w3id.org/kg-ai-risk/ontology#name> "xAI" .\n'
@@ -414,7 +414,7 @@ def test_cli_raw_query_file_and_stdin():
 
 
 def test_cli_syntax_error_is_one_line_with_position():
-    result = run_kg("query", "-f", str(QUERIES / "broken.rq"))
+    result = run_kg("query", "--file", str(QUERIES / "broken.rq"))
     assert result.code == 1 and "Traceback" not in result.err
     assert len(result.err.strip().splitlines()) == 1
     assert f"{QUERIES / 'broken.rq'}:5:3: SPARQL syntax error near 'FILTER (" in result.err
@@ -451,11 +451,24 @@ def test_cli_timeout_must_be_a_usable_number_of_seconds(value):
     assert result.out == ""
 
 
+@pytest.mark.parametrize("value", ["labs.rq", "-"])
+def test_cli_a_query_file_given_to_f_is_pointed_to_file(value):
+    result = run_kg("query", "-f", value)
+    assert result.code == 2 and result.out == ""
+    assert result.err.strip() == (f"kg: error: '{value}' is not an output format (-f is --format); read the query "
+                                  f"from a file with --file {value}")
+
+
+def test_cli_f_is_format():
+    result = run_kg("query", "-f", "csv", "SELECT ?n WHERE { org:xai kg:name ?n }")
+    assert result.code == 0 and result.out.splitlines() == ["n", "xAI"]
+
+
 def test_cli_unreadable_query_file_is_an_input_error(tmp_path):
     not_text = tmp_path / "latin1.rq"
     not_text.write_bytes("SELECT * WHERE { ?s ?p '\xe9t\xe9' }".encode("latin-1"))
     for path, message in (("no/such.rq", "cannot read no/such.rq"), (str(not_text), "is not UTF-8 text")):
-        result = run_kg("query", "-f", path)
+        result = run_kg("query", "--file", path)
         assert result.code == 1 and message in result.err and len(result.err.strip().splitlines()) == 1
 
 

@@ -88,6 +88,45 @@ def test_node_details_have_statement_holders_and_sources(page: str):
     assert {"Note", "Claim A", "Claim B", "Held by (A)"} <= set(dict(tension["d"]["facts"]))
 
 
+def test_node_details_follow_the_model_fields(minimal: Path):
+    """Facts come from the models' fields: imported ids, facts, related nodes, estimates and a date known only
+    to its month show up without the page knowing of them; an entity's cited sources join its source list."""
+    people = minimal / "entities" / "people.yaml"
+    people.write_text(people.read_text() + "- id: person/ann-ode\n  name: Ann Ode\n  origin: people.yaml#ann\n"
+                      "  stable_id: ab12\n  facts: ['Role: Research lead']\n  related: [person/jane-roe]\n"
+                      "  sources: [source/roe-post]\n")
+    (minimal / "entities" / "groups.yaml").write_text(
+        "- id: group/some-researchers\n  name: Some researchers\n  affiliations: [org/example-lab]\n")
+    sources = minimal / "entities" / "sources.yaml"
+    sources.write_text(sources.read_text().replace("  published: 2025-03-09\n", "  period: 2025\n"
+                                                   "  aliases: [The reply]\n"))
+    concepts = minimal / "entities" / "concepts.yaml"
+    concepts.write_text(concepts.read_text().replace("kind: mitigation\n", "kind: mitigation\n  status: proposed\n"))
+    document = minimal / "documents" / "briefing-reward-tampering.yaml"
+    document.write_text(document.read_text().replace(
+        "    date: 2025-03-01\n    polarity: pro\n",
+        "    period: 2025-03\n    polarity: pro\n    estimate: 30-50%\n    confidence: medium\n"))
+    nodes = {n["id"]: n["d"] for n in page_data(viz(kg.load(minimal)))["nodes"]}
+    assert dict(nodes["person/ann-ode"]["facts"]) == {
+        "Related": "Jane Roe", "Imported from": "people.yaml#ann", "Stable id": "ab12", "Facts": "Role: Research lead"}
+    assert nodes["person/ann-ode"]["src"] == [["source/roe-post", None]]
+    assert dict(nodes["group/some-researchers"]["facts"]) == {"Affiliations": "Example Lab"}
+    assert dict(nodes["concept/sandboxing"]["facts"]) == {"Kind": "mitigation", "Status": "proposed (awaiting review)"}
+    assert dict(nodes["source/poe-reply"]["facts"]) == {
+        "Also called": "The reply", "Kind": "blog-post", "Venue": "Example Forum", "Published": "2025",
+        "Authors": "Sam Poe"}
+    assert dict(nodes["source/roe-post"]["facts"])["Published"] == "2025-03-01"
+    assert nodes["claim/tampering-near-term"]["facts"] == [
+        ["Statement", "Reward tampering will show up in deployed agents within two years."], ["Holders", "Jane Roe"],
+        ["About", "Reward tampering"], ["Date", "2025-03"], ["Status", "asserted"], ["Polarity", "pro"],
+        ["Estimate", "30-50%"], ["Confidence", "medium"], ["Document", "Reward tampering debate"]]
+    assert dict(nodes["tension/tampering-timeline"]["facts"]) == {
+        "Claim A": "Reward tampering will show up in deployed agents within two years.", "Held by (A)": "Jane Roe",
+        "Claim B": "Reward tampering needs capabilities no deployed agent has yet.", "Held by (B)": "Sam Poe",
+        "Kind": "empirical", "Note": "They disagree on when tampering becomes a practical risk.",
+        "Asserted by": "source", "Document": "Reward tampering debate"}
+
+
 def test_page_is_self_contained(page: str):
     assert not re.search(r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=", page, re.I)
     assert "bootstrap" not in page.lower() and "cdnjs" not in page and "sourceMappingURL" not in page

@@ -25,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                         help=f"one of: {', '.join(formats())} (default: from -o's extension, else turtle)")
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="write here (atomically) instead of stdout; csv also takes a folder")
-    parser.add_argument("--list", action="store_true", help="list the formats and exit")
+    parser.add_argument("--list", action="store_true", help="list the formats (extension, media type) and exit")
     parser.set_defaults(run=run)
 
 
@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
         for name in formats():
             fmt = get(name)
             aliases = f" (alias {', '.join(fmt.aliases)})" if fmt.aliases else ""
-            print(f"{name:<8} {fmt.extension:<9} {fmt.description}{aliases}")
+            print(f"{name:<8} {fmt.extension:<9} {fmt.media_type:<24} {fmt.description}{aliases}")
         return 0
     output = None if args.output in (None, "-") else args.output
     guessed = by_extension(output) if output else None
@@ -49,5 +49,5 @@ def run(args: argparse.Namespace) -> int:
         with zipfile.ZipFile(io.BytesIO(payload)) as archive:
             print(f"kg: wrote {', '.join(archive.namelist())} into {output}", file=sys.stderr)
     else:
-        print(f"kg: wrote {output} ({fmt.name}, {len(payload)} bytes)", file=sys.stderr)
+        print(f"kg: wrote {output} ({fmt.name}, {fmt.media_type}, {len(payload)} bytes)", file=sys.stderr)
     return 0

@@ -22,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         "entities of every --data directory and proposing the rest (status: proposed). Problems that can be "
         "worked around are warnings with line numbers.")
     parser.add_argument("file", help="the document (plain text)")
-    parser.add_argument("--format", default="auto", metavar="FORMAT",
+    parser.add_argument("--format", "-f", default="auto", metavar="FORMAT",
                         help=f"auto (default), {', '.join(formats())}")
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="where to write (default: DATA/documents/SLUG.yaml in the first --data directory; "

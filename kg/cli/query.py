@@ -28,12 +28,12 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                     "predeclared. SERVICE, LOAD, updates and FROM a graph the data does not hold are refused.")
     which = parser.add_mutually_exclusive_group()
     which.add_argument("sparql", nargs="?", metavar="QUERY", help="the SPARQL query text")
-    which.add_argument("-f", "--file", metavar="FILE.rq", help="read the query from a file ('-': stdin)")
+    which.add_argument("--file", metavar="FILE.rq", help="read the query from a file ('-': stdin)")
     which.add_argument("--name", "-n", metavar="NAME", help="run a named query from the library (see --list)")
     which.add_argument("--list", action="store_true", help="list the named queries and their parameters")
     parser.add_argument("--param", "-p", action="append", default=[], metavar="KEY=VALUE",
                         help="bind ?KEY: a node id, name or alias, or a \"quoted\" string literal (repeatable)")
-    parser.add_argument("--format", metavar="FORMAT",
+    parser.add_argument("--format", "-f", metavar="FORMAT",
                         help=f"rows: {', '.join(RESULT_FORMATS)} (default: table); "
                              f"CONSTRUCT/DESCRIBE: {', '.join(GRAPH_FORMATS)} (default: turtle)")
     parser.add_argument("--engine", choices=engines(), default=DEFAULT_ENGINE,
@@ -81,12 +81,20 @@ def _read(path: str) -> str:
         raise QueryError(f"{path} is not UTF-8 text") from None
 
 
+def _check_format(name: str | None) -> None:
+    """A query file given to ``-f`` (``--format`` in every command) is told where it belongs, before any work."""
+    if name is not None and (name == "-" or name.endswith(".rq")):
+        raise UsageError(f"'{name}' is not an output format (-f is --format); read the query from a file with "
+                         f"--file {name}")
+
+
 def run(args: argparse.Namespace) -> int:
+    _check_format(args.format)
     if args.list:
         emit(_listing().encode("utf-8"), args.output)
         return 0
     if args.sparql is None and args.file is None and args.name is None:
-        raise UsageError("give a QUERY, -f FILE.rq or --name NAME (kg query --list shows the named queries)")
+        raise UsageError("give a QUERY, --file FILE.rq or --name NAME (kg query --list shows the named queries)")
     params = _params(args.param)
     graph = load_graph(args.data)
     if args.name is not None:

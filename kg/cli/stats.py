@@ -12,7 +12,8 @@ __all__ = ["register", "run"]
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser("stats", parents=[common], help="count nodes per type and edges per relation")
-    parser.add_argument("--format", choices=["table", "json"], default="table", help="output form (default: table)")
+    parser.add_argument("--format", "-f", choices=["table", "json"], default="table",
+                        help="output form (default: table)")
     parser.set_defaults(run=run)
 
 

@@ -26,7 +26,7 @@ from kg.ingest.registry import canonical, detect, formats, get, register
 from kg.load import YAML_SUFFIXES, DataDirs, data_dirs
 from kg.vocab import is_node_id
 
-__all__ = ["ingest", "ingest_text", "Bundle", "formats", "register", "detect_format"]
+__all__ = ["ingest", "ingest_text", "Bundle", "formats", "register"]
 
 _DOC_PREFIX = {"briefing": "briefing", "resource-card": "resource", "concept-page": "concept", "page": "page"}
 
@@ -79,11 +79,6 @@ def ingest_text(text: str, *, name: str = "<text>", origin: str | None = None, f
     existing_file = _file_of(graph, existing) if graph is not None and existing else None
     return Bundle(draft, names=index.names, warnings=document.warnings, existing=existing,
                   existing_file=existing_file)
-
-
-def detect_format(text: str, name: str = "<text>") -> str:
-    """The registered format ``text`` is recognised as (IngestError when none fits)."""
-    return detect(Text(text, name))
 
 
 def _checked_id(doc_id: str) -> str:

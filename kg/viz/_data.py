@@ -6,8 +6,10 @@ the corpus is ever parsed as HTML. Only ``http``/``https`` URLs are passed on as
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import networkx as nx
@@ -15,22 +17,7 @@ import networkx as nx
 from kg._util import excerpt, safe_url
 from kg.errors import UsageError
 from kg.graph import Edge, KnowledgeGraph, SourceRef
-from kg.model import (
-    RELATIONS,
-    Claim,
-    Concept,
-    Credibility,
-    Document,
-    Entity,
-    Event,
-    Group,
-    Node,
-    Organization,
-    Person,
-    Question,
-    Source,
-    Tension,
-)
+from kg.model import RELATIONS, Claim, Credibility, Document, Link, Lit, Node, Organization, Source, field_specs
 from kg.vocab import ID_KINDS
 
 __all__ = ["Selection", "select", "parse_types", "parse_relations", "node_payload", "edge_payload",
@@ -207,80 +194,68 @@ def _add(facts: Facts, name: str, value: object) -> None:
     facts.append([name, str(value)])
 
 
+#: fields the card shows elsewhere: its id, its title (a field that names the node), its link, where it was read
+_ELSEWHERE = frozenset({"id", "lines", "url", "name", "title", "label"})
+#: a label where the field's name alone reads badly (a field's own pydantic ``title`` wins over both)
+_LABELS = {"aliases": "Also called", "text": "Question", "a": "Claim A", "b": "Claim B", "author_names": "Written by",
+           "quality": "Quality (0-100)", "origin": "Imported from"}
+#: how a status reads on the card: a curated entity's is not worth a line
+_STATUS = {"curated": None, "proposed": "proposed (awaiting review)"}
+#: a date known only to its year or month (``period``) stands in for the field holding the full date
+_DATED = ("date", "published")
+
+
+@cache
+def _fields(model: type[Node]) -> tuple[tuple[str, str, Lit | Link | None], ...]:
+    """``(field, label, RDF mapping)`` for what a card of ``model`` shows: the model's own fields first, then
+    those it inherits (an entity's origin, ids and facts), each in declaration order."""
+    specs = field_specs(model)
+    own = [n for n in model.model_fields if n in vars(model).get("__annotations__", {})]
+    shown = []
+    for name in own + [n for n in model.model_fields if n not in own]:
+        info = model.model_fields[name]
+        spec = specs.get(name)
+        if name in _ELSEWHERE or (isinstance(spec, Link) and spec.relation == "cites"):
+            continue  # cited sources are listed with the source list
+        if name == "period" and any(d in model.model_fields for d in _DATED):
+            continue
+        shown.append((name, info.title or _LABELS.get(name) or name.replace("_", " ").capitalize(), spec))
+    return tuple(shown)
+
+
+def _text(graph: KnowledgeGraph, spec: Lit | Link | None, value: object) -> str | None:
+    """A field's value as the card shows it: linked nodes by their captions, dates in ISO form, lists joined."""
+    if value is None or value == "" or value == []:
+        return None
+    if isinstance(value, Credibility):
+        return credibility_text(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(spec, Link) or (spec is None and isinstance(value, str) and value in graph.nodes):
+        return _names(graph, [value] if isinstance(value, str) else value)  # type: ignore[arg-type]
+    if spec is None:
+        return None  # structure shown elsewhere or not at all: citation numbers, a document's records
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
 def _node_facts(graph: KnowledgeGraph, node: Node) -> Facts:
+    """What the card lists of ``node``, read from its model's fields (so a new field shows up by itself)."""
     facts: Facts = []
-    if isinstance(node, Claim):
-        _add(facts, "Statement", node.statement)
-        _add(facts, "Holders", _names(graph, node.holders))
-        _add(facts, "About", _names(graph, node.about))
-        _add(facts, "Date", node.when)
-        _add(facts, "Status", node.status)
-        _add(facts, "Polarity", node.polarity)
-        _add(facts, "Estimate", node.estimate)
-        _add(facts, "Confidence", node.confidence)
-        _add(facts, "Implications", node.implications)
-    elif isinstance(node, Tension):
-        _add(facts, "Note", node.note)
-        _add(facts, "Kind", node.kind)
-        _add(facts, "Claim A", _caption(graph, node.a))
-        _add(facts, "Held by (A)", _holders(graph, node.a))
-        _add(facts, "Claim B", _caption(graph, node.b))
-        _add(facts, "Held by (B)", _holders(graph, node.b))
-        _add(facts, "Asserted by", node.asserted_by)
-        _add(facts, "Rule", node.rule)
-        _add(facts, "Reason", node.reason)
-    elif isinstance(node, Concept):
-        _add(facts, "Definition", node.definition)
-        _add(facts, "Kind", node.kind)
-        _add(facts, "Also called", node.aliases)
-        _add(facts, "Broader", _names(graph, node.broader))
-        _add(facts, "Examples", node.examples)
-    elif isinstance(node, Source):
-        _add(facts, "Kind", node.kind)
-        _add(facts, "Authors", _names(graph, node.authors))
-        _add(facts, "Venue", _caption(graph, node.venue) if node.venue else None)
-        _add(facts, "Published", node.published.isoformat() if node.published else node.period)
-        _add(facts, "Written by", node.author_names)
-        _add(facts, "Quality (0-100)", node.quality)
-        _add(facts, "Credibility", credibility_text(node.credibility))
-        _add(facts, "Summary", node.summary)
-        _add(facts, "Notes", node.notes)
-        _add(facts, "Stable id", node.stable_id)
-    elif isinstance(node, Person | Organization | Group):
-        _add(facts, "Kind", getattr(node, "kind", None))
-        _add(facts, "Also called", node.aliases)
-        _add(facts, "Description", node.description)
-        if isinstance(node, Person | Group):
-            _add(facts, "Affiliations", _names(graph, node.affiliations))
-        else:
-            _add(facts, "Credibility", credibility_text(node.credibility))
-    elif isinstance(node, Event):
-        _add(facts, "Date", node.date.isoformat())
-        _add(facts, "Summary", node.summary)
-        _add(facts, "Actors", _names(graph, node.actors))
-    elif isinstance(node, Question):
-        _add(facts, "Question", node.text)
-        _add(facts, "About", _names(graph, node.about))
-    elif isinstance(node, Document):
-        _add(facts, "Kind", node.kind)
-        _add(facts, "Version", node.version)
-        _add(facts, "Updated", node.updated.isoformat() if node.updated else None)
-        _add(facts, "Summary", node.summary)
-        _add(facts, "Why it matters", node.why_it_matters)
-    if isinstance(node, Entity):
-        _add(facts, "Facts", node.facts)
-        _add(facts, "Imported from", node.origin)
-    status = getattr(node, "status", None)
-    if status == "proposed":
-        _add(facts, "Status", "proposed (awaiting review)")
+    for name, label, spec in _fields(type(node)):
+        value = getattr(node, name)
+        if name in _DATED and value is None:
+            value = getattr(node, "period", None)
+        if name == "status":
+            value = _STATUS.get(value, value)
+        _add(facts, label, _text(graph, spec, value))
+        side = graph.nodes.get(value) if spec is None and isinstance(value, str) else None
+        if isinstance(side, Claim):  # a tension's side: who holds that claim
+            _add(facts, f"Held by ({name.upper()})", _names(graph, side.holders))
     document = graph.document_of(node.id)
     _add(facts, "Document", document.title if document else None)
     return facts
-
-
-def _holders(graph: KnowledgeGraph, claim_id: str) -> str | None:
-    claim = graph.nodes.get(claim_id)
-    return _names(graph, claim.holders) if isinstance(claim, Claim) else None
 
 
 def node_payload(graph: KnowledgeGraph, node_id: str, table: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -288,8 +263,10 @@ def node_payload(graph: KnowledgeGraph, node_id: str, table: dict[str, dict[str,
     node = graph.nodes[node_id]
     if isinstance(node, Document):
         refs: Iterable[SourceRef] = (SourceRef(s, n, node.id) for n, s in sorted(node.citations.items()))
-    else:
-        refs = graph.sources_of(node_id)
+    else:  # an imported entity lists the sources its knowledge base gives for it
+        cited = [s for name, spec in field_specs(type(node)).items()
+                 if isinstance(spec, Link) and spec.relation == "cites" for s in getattr(node, name)]
+        refs = (*graph.sources_of(node_id), *(SourceRef(s) for s in cited))
     details: dict[str, Any] = {"title": node.caption, "facts": _node_facts(graph, node)}
     sources = _sources(graph, refs, table)
     if sources:
