@@ -33,7 +33,7 @@ wiki: $(STAMP)
 
 # Execute notebooks/*.ipynb top to bottom (the field study imports WIKI itself) into out/notebooks/*.html
 notebooks: $(STAMP)
-	KG_WIKI=$(WIKI) $(BIN)/python notebooks/run.py --html out/notebooks
+	KG_WIKI=$(abspath $(WIKI)) $(BIN)/python notebooks/run.py --html out/notebooks
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
