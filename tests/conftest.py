@@ -43,6 +43,24 @@ def run_kg(*args: str, cwd: Path | None = None, input: str | None = None, timeou
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
 
+#: two hash seeds under which str/bytes hashing (set and dict-of-set order) differs
+HASH_SEEDS = ("0", "12345")
+
+
+def outputs_under_hash_seeds(code: str, *args: str, timeout: float = 300) -> list[bytes]:
+    """Run ``python -c code *args`` once per seed in ``HASH_SEEDS`` and return each run's stdout bytes.
+
+    A determinism test inside one process shares one hash seed with itself, so it cannot see output that
+    depends on set order; comparing two processes with different seeds can."""
+    outputs = []
+    for seed in HASH_SEEDS:
+        proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, timeout=timeout,
+                              cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONIOENCODING": "utf-8"})
+        assert proc.returncode == 0, proc.stderr.decode(errors="replace")
+        outputs.append(proc.stdout)
+    return outputs
+
+
 @pytest.fixture(scope="session")
 def graph() -> kg.KnowledgeGraph:
     """The bundled corpus, loaded once."""

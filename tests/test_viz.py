@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import colorsys
 import hashlib
 import html
 import json
@@ -23,7 +24,7 @@ from kg.viz._data import parse_relations, parse_types, safe_url, select, short_l
 from kg.viz._layout import pivot_layout
 from kg.viz.page import to_script_json
 from kg.vocab import ID_KINDS
-from tests.conftest import FIXTURES, run_kg
+from tests.conftest import DATA, FIXTURES, outputs_under_hash_seeds, run_kg
 
 HOSTILE = FIXTURES / "hostile"
 #: fragments of the hostile fixture that must never appear raw in the page
@@ -53,13 +54,41 @@ def test_every_node_type_and_relation_has_a_style():
     assert len({(s.color, s.shape) for s in NODE_STYLES.values()}) == len(NODE_STYLES)
 
 
+def colour_family(hex_colour: str) -> str:
+    """What a reader calls a colour: 'grey' when nearly unsaturated, else 'red', 'orange', 'yellow', 'green',
+    'teal', 'blue' or 'purple' by hue (independent of the exact shades in kg/viz/styles.py)."""
+    r, g, b = (int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    hue, lightness, saturation = colorsys.rgb_to_hls(r, g, b)
+    if saturation < 0.15:
+        return "grey"
+    degrees = hue * 360
+    for bound, name in ((15, "red"), (40, "orange"), (65, "yellow"), (150, "green"), (190, "teal"), (250, "blue"),
+                        (335, "purple"), (360, "red")):
+        if degrees < bound:
+            return name
+    raise AssertionError(hex_colour)
+
+
+def test_colour_family_names_what_a_reader_sees():
+    assert [colour_family(c) for c in ("#ff0000", "#00aa00", "#808080", "#1c7ed6", "#f08c00", "#eeeeee")] == [
+        "red", "green", "grey", "blue", "orange", "grey"]
+
+
 def test_tensions_stand_out_and_symmetric_relations_have_no_arrows(page: str):
-    rels = {r["name"]: r for r in page_data(page)["relations"]}
-    assert rels["in_tension_with"]["color"] == "#e03131" and rels["in_tension_with"]["dashes"]
-    assert rels["in_tension_with"]["width"] == max(r["width"] for r in rels.values())
-    assert rels["supports"]["color"] == "#2f9e44" and rels["cites"]["color"] == "#b6b6b6"
-    assert not rels["in_tension_with"]["arrows"] and not rels["related_to"]["arrows"]
-    assert rels["supports"]["arrows"] and rels["cites"]["arrows"]
+    """The legend the reader sees (the page's data), against what the README promises of it."""
+    data = page_data(page)
+    types = {t["name"]: t for t in data["types"]}
+    rels = {r["name"]: r for r in data["relations"]}
+    assert (colour_family(types["Tension"]["color"]), types["Tension"]["shape"]) == ("red", "diamond")
+    assert [name for name, t in types.items() if colour_family(t["color"]) == "red"] == ["Tension"]
+    assert colour_family(rels["in_tension_with"]["color"]) == "red" and rels["in_tension_with"]["dashes"]
+    assert rels["in_tension_with"]["width"] > max(r["width"] for n, r in rels.items() if n != "in_tension_with")
+    assert colour_family(rels["supports"]["color"]) == "green" and not rels["supports"]["dashes"]
+    assert colour_family(rels["cites"]["color"]) == "grey"
+    assert rels["cites"]["width"] < rels["supports"]["width"]  # quiet
+    assert {n: r["arrows"] for n, r in rels.items() if not r["arrows"]} == {"in_tension_with": False,
+                                                                           "related_to": False}
+    assert len({(t["color"], t["shape"]) for t in types.values()}) == len(types)  # each type told apart
 
 
 def test_page_holds_every_node_and_merged_edge(graph: kg.KnowledgeGraph, page: str):
@@ -233,8 +262,24 @@ def test_viz_writes_utf8_atomically(tmp_path: Path, hostile: kg.KnowledgeGraph):
     text = viz(hostile, target, title="Café “quotes” ✓")
     assert target.read_bytes() == text.encode("utf-8")
     assert "Café “quotes” ✓" in target.read_text(encoding="utf-8")
-    assert viz(hostile, title="Café “quotes” ✓") == text  # deterministic
     assert [p.name for p in tmp_path.iterdir()] == ["page.html"]
+
+
+_PAGES = """
+import sys, kg
+for folder in sys.argv[1:]:
+    graph = kg.load(folder)
+    sys.stdout.write(kg.viz(graph, title="Café ✓") + kg.viz(graph, layout="python"))
+"""
+
+
+def test_page_is_byte_identical_under_two_hash_seeds(graph: kg.KnowledgeGraph, hostile: kg.KnowledgeGraph):
+    """Two processes with different PYTHONHASHSEED: node and edge order, legend and layout must not depend on
+    set order."""
+    first, second = outputs_under_hash_seeds(_PAGES, str(DATA), str(HOSTILE))
+    assert first == second
+    expected = "".join(viz(g, title="Café ✓") + viz(g, layout="python") for g in (graph, hostile))
+    assert first.decode("utf-8") == expected
 
 
 def test_python_layout_positions_every_node(graph: kg.KnowledgeGraph):
