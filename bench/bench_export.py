@@ -40,7 +40,7 @@ def run(claims: int = 2000) -> dict[str, object]:
                                                                                     encoding="utf-8"))
         results: dict[str, object] = {"claims": claims, "triples": len(graph.rdf), "baseline_seconds": baseline}
         for name in formats():
-            seconds, payload = _timed(lambda name=name: kg.export(graph, name))
+            seconds, payload = _timed(lambda name=name: kg.export_graph(graph, name))
             results[name] = {"bytes": len(payload), "seconds": round(seconds, 3),
                              "ratio": round(seconds / baseline, 2)}
     return results

@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         graph = kg.load(synthetic_data(work / "data", args.nodes, args.edges))
         print(f"graph: {graph.stats()['total_nodes']} nodes, {graph.stats()['total_edges']} edges")
         start = time.perf_counter()
-        kg.viz(graph, work / "kg.html")
+        kg.visualize_graph(graph, work / "kg.html")
         write_kg = time.perf_counter() - start
         start = time.perf_counter()
         _pyvis_page(graph, work / "pyvis.html")

@@ -43,7 +43,7 @@ def load_rdf(source: str | os.PathLike[str] | bytes, format: str | None = None, 
     refused input (a remote JSON-LD context, an RDF/XML DTD) and UsageError for an unknown format.
 
     >>> dataset = load_rdf("out/graph.trig")
-    >>> dataset = load_rdf(kg.export(graph, "nt"), format="nt")
+    >>> dataset = load_rdf(kg.export_graph(graph, "nt"), format="nt")
     """
     if isinstance(source, bytes | bytearray):
         data, name = bytes(source), "<bytes>"

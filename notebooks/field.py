@@ -77,7 +77,7 @@ def plural(n: int, word: str, words: str | None = None) -> str:
 # addresses, at the level it does (`none`, `isolated`, `substantive`) or `not assessed`.
 
 # %%
-coverage = kg.query(graph, name="coverage-matrix").df
+coverage = kg.query_graph(graph, name="coverage-matrix").df
 LEVELS = {"none": 0, "isolated": 1, "substantive": 2}
 matrix = coverage.assign(score=coverage.level.map(LEVELS)).pivot(index="lab", columns="concept", values="score")
 fig, ax = plt.subplots(figsize=(10, 5))
@@ -109,7 +109,7 @@ display(Markdown(
 # positions in tension. The named query `tensions` lists them with their holders.
 
 # %%
-tensions = kg.query(graph, name="tensions").df
+tensions = kg.query_graph(graph, name="tensions").df
 crux = tensions[tensions.note.str.startswith("Rival answers to the crux: ")].copy()
 crux["question"] = crux.note.str.removeprefix("Rival answers to the crux: ")
 rows = []
@@ -136,7 +136,7 @@ display(Markdown(
 # full dates (`kg:date`). A hand-written query gathers every dated claim a person holds about a concept.
 
 # %%
-dated = kg.query(graph, """
+dated = kg.query_graph(graph, """
 SELECT ?expert ?topic ?claim ?when ?estimate ?statement
 WHERE {
   ?person a kg:Person ; rdfs:label ?expert ; kg:asserts ?claim .

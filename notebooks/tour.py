@@ -74,7 +74,7 @@ pd.DataFrame([(q.name, q.title, ", ".join(p.name for p in q.params)) for q in kg
 # **Which labs address deployment-time spread, and at what level?**
 
 # %%
-coverage = kg.query(graph, name="lab-coverage", params={"concept": "deployment-time-spread"})
+coverage = kg.query_graph(graph, name="lab-coverage", params={"concept": "deployment-time-spread"})
 coverage
 
 # %%
@@ -87,7 +87,7 @@ display(Markdown(f"Of the {len(coverage)} labs assessed, "
 # **What does Alex Mallen claim, and when?** The `date` column is a real date column.
 
 # %%
-mallen = kg.query(graph, name="claims-by", params={"holder": "Alex Mallen"}).df
+mallen = kg.query_graph(graph, name="claims-by", params={"holder": "Alex Mallen"}).df
 display(mallen.dtypes.to_frame("dtype").T)
 mallen.groupby(mallen.date.dt.date).size().rename("claims").to_frame()
 
@@ -95,7 +95,7 @@ mallen.groupby(mallen.date.dt.date).size().rename("claims").to_frame()
 # **Which claims rest on a single source, and how credible is it?** The credibility tier is a number.
 
 # %%
-weak = kg.query(graph, name="weakly-supported").df
+weak = kg.query_graph(graph, name="weakly-supported").df
 weak.groupby("tier").size().rename("claims").to_frame()
 
 # %% [markdown]
@@ -105,7 +105,7 @@ weak.groupby("tier").size().rename("claims").to_frame()
 # claims are about.
 
 # %%
-claims_per_concept = kg.query(graph, """
+claims_per_concept = kg.query_graph(graph, """
 SELECT ?concept ?label (COUNT(DISTINCT ?claim) AS ?claims)
 WHERE {
   ?claim a kg:Claim ; kg:about ?concept .
@@ -124,7 +124,7 @@ claims_per_concept
 # node for its details, click it to pin them, use the legend to hide types and relations.
 
 # %%
-kg.viz(graph, focus="deployment-time-spread", depth=1, title="Deployment-time spread")
+kg.visualize_graph(graph, focus="deployment-time-spread", depth=1, title="Deployment-time spread")
 
 # %% [markdown]
 # ## Where the claims conflict

@@ -39,7 +39,7 @@ def _sparql(graph, query: str) -> list[tuple[str, ...]]:
     """Answers of ``query`` by pyoxigraph over the N-Quads export, the description's own graph left out: an
     independent count of what the description claims."""
     store = pyoxigraph.Store()
-    store.load(kg.export(graph, "nq"), format=pyoxigraph.RdfFormat.N_QUADS)
+    store.load(kg.export_graph(graph, "nq"), format=pyoxigraph.RdfFormat.N_QUADS)
     store.update(f"DROP GRAPH <{DESCRIPTION_GRAPH}>")
     return [tuple(term.value for term in row) for row in store.query(query, use_default_graph_as_union=True)]
 

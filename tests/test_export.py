@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import importlib
 import io
 import json
 import os
@@ -28,6 +27,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, XSD
 
 import kg
 import kg._util
+import kg.export
 from kg.dataset import rdf_dataset, union_graph
 from kg.errors import ExportError, UsageError
 from kg.export import Format, by_extension, format_for_media_type, formats, get, jsonld_context
@@ -36,7 +36,6 @@ from kg.vocab import DATASET, DESCRIPTION_GRAPH, KG, ONTOLOGY_DIR, VOID, graph_i
 
 from .conftest import DATA, ROOT, outputs_under_hash_seeds, run_kg
 
-export_module = importlib.import_module("kg.export")  # the package's kg.export is the function
 RDF_FORMATS = ["turtle", "jsonld", "nt", "nq", "trig", "xml"]
 QUAD_FORMATS = ["nq", "trig"]
 GRAPH_FORMATS = ["graphml", "gexf", "json", "csv"]
@@ -52,7 +51,7 @@ RDFLIB = {"turtle": "turtle", "jsonld": "json-ld", "nt": "nt", "nq": "nquads", "
 @pytest.fixture(scope="module")
 def exported(graph) -> dict[str, bytes]:
     """Every format, exported once from the bundled corpus."""
-    return {name: kg.export(graph, name) for name in formats()}
+    return {name: kg.export_graph(graph, name) for name in formats()}
 
 
 def _flat(dataset: Graph) -> Graph:
@@ -111,10 +110,10 @@ def test_media_types_are_distinct_so_negotiation_is_unambiguous():
 
 
 def test_adding_a_format_is_one_function_and_one_line(graph, monkeypatch):
-    monkeypatch.setattr(export_module, "FORMATS", export_module.FORMATS.copy())
-    export_module.register(Format("count", lambda g: str(g.number_of_nodes()).encode(), ".count", "text/plain",
+    monkeypatch.setattr(kg.export, "FORMATS", kg.export.FORMATS.copy())
+    kg.export.register(Format("count", lambda g: str(g.number_of_nodes()).encode(), ".count", "text/plain",
                                   "node count"))
-    assert kg.export(graph, "count") == str(len(graph.nodes)).encode()
+    assert kg.export_graph(graph, "count") == str(len(graph.nodes)).encode()
     assert "count" in formats()
 
 
@@ -303,7 +302,7 @@ def test_csv_zip_holds_nodes_and_edges_with_types(graph, exported):
 def test_csv_into_a_folder_writes_both_tables(graph, exported, tmp_path):
     folder = tmp_path / "tables"
     folder.mkdir()
-    kg.export(graph, "csv", folder)
+    kg.export_graph(graph, "csv", folder)
     with zipfile.ZipFile(io.BytesIO(exported["csv"])) as archive:
         for name in ("nodes.csv", "edges.csv"):
             assert (folder / name).read_bytes() == archive.read(name)
@@ -312,7 +311,7 @@ def test_csv_into_a_folder_writes_both_tables(graph, exported, tmp_path):
 
 def test_a_file_format_refuses_a_folder(graph, tmp_path):
     with pytest.raises(ExportError, match="it is a folder"):
-        kg.export(graph, "turtle", tmp_path)
+        kg.export_graph(graph, "turtle", tmp_path)
 
 
 # --- determinism -----------------------------------------------------------------------------------------------
@@ -322,7 +321,7 @@ import hashlib, json, sys
 import kg
 from kg.export import formats
 graph = kg.load(sys.argv[1])
-print(json.dumps({name: hashlib.sha256(kg.export(graph, name)).hexdigest() for name in formats()}))
+print(json.dumps({name: hashlib.sha256(kg.export_graph(graph, name)).hexdigest() for name in formats()}))
 """
 
 
@@ -360,10 +359,10 @@ def test_failing_serializer_leaves_the_previous_file(graph, previous, monkeypatc
     def broken(g):
         raise RuntimeError("boom halfway")
 
-    monkeypatch.setattr(export_module, "FORMATS", export_module.FORMATS.copy())
-    export_module.register(Format("broken", broken, ".ttl", "text/plain", "x"))
+    monkeypatch.setattr(kg.export, "FORMATS", kg.export.FORMATS.copy())
+    kg.export.register(Format("broken", broken, ".ttl", "text/plain", "x"))
     with pytest.raises(ExportError, match="broken export failed: boom halfway"):
-        kg.export(graph, "broken", previous)
+        kg.export_graph(graph, "broken", previous)
     _untouched(previous)
 
 
@@ -377,7 +376,7 @@ def test_write_interrupted_after_a_partial_write_leaves_the_previous_file(graph,
 
     monkeypatch.setattr(kg._util.os, "fsync", fail)
     with pytest.raises(ExportError if isinstance(error, OSError) else KeyboardInterrupt):
-        kg.export(graph, "nt", previous)
+        kg.export_graph(graph, "nt", previous)
     assert written and written[0] > 100_000  # the temporary file did hold the partial export
     _untouched(previous)
 
@@ -388,7 +387,7 @@ def test_rename_refused_leaves_the_previous_file(graph, previous, monkeypatch):
 
     monkeypatch.setattr(kg._util.os, "replace", refuse)
     with pytest.raises(ExportError, match="cannot write .*graph.ttl: Permission denied"):
-        kg.export(graph, "turtle", previous)
+        kg.export_graph(graph, "turtle", previous)
     _untouched(previous)
 
 
@@ -398,7 +397,7 @@ def test_unwritable_folder_leaves_the_previous_file(graph, previous):
     previous.parent.chmod(0o555)
     try:
         with pytest.raises(ExportError, match="cannot write"):
-            kg.export(graph, "turtle", previous)
+            kg.export_graph(graph, "turtle", previous)
     finally:
         previous.parent.chmod(0o755)
     _untouched(previous)

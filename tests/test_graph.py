@@ -87,7 +87,7 @@ def test_a_graph_is_built_from_records_without_files():
         ("person/jane-roe", "asserts", "claim/tampering-near-term"),
         ("claim/tampering-near-term", "about", "concept/reward-tampering")}
     assert graph.locations.locate("person/jane-roe") is None
-    answer = kg.query(graph, "SELECT ?who WHERE { ?who kg:asserts ?c }")
+    answer = kg.query_graph(graph, "SELECT ?who WHERE { ?who kg:asserts ?c }")
     assert [str(row[0]).rsplit("/", 2)[-2:] for row in answer.rows] == [["person", "jane-roe"]]
 
 
@@ -115,7 +115,7 @@ def test_a_graph_is_frozen_and_its_views_are_built_once(graph):
     with pytest.raises(FrozenInstanceError):
         graph.edges = ()  # type: ignore[misc]
     assert graph.rdf is graph.rdf and graph.nx is graph.nx
-    assert kg.query(graph, "ASK { ?s ?p ?o }").rows is not None
+    assert kg.query_graph(graph, "ASK { ?s ?p ?o }").rows is not None
     assert graph.view(("query-engine", "oxigraph"), lambda g: None) is not None  # the engine query loaded
     with pytest.raises(TypeError):
         hash(graph)

@@ -91,7 +91,7 @@ BRIEFINGS = {
                                   own("briefing-reward-overoptimization.txt")])
 def test_briefing_fields(path: Path, tmp_path: Path) -> None:
     expected = BRIEFINGS[path.name]
-    bundle = kg.ingest(path)
+    bundle = kg.ingest_file(path)
     view = bundle.to_json()
     assert bundle.format == "briefing" and view["kind"] == "briefing"
     assert (view["title"], view["version"], view["updated"]) == (expected["title"], expected["version"],
@@ -119,7 +119,7 @@ def test_briefing_fields(path: Path, tmp_path: Path) -> None:
 def test_seed_briefing_links_to_the_curated_registry() -> None:
     if not SEEDS.is_dir():
         pytest.skip(f"seed documents not found at {SEEDS}")
-    bundle = kg.ingest(SEEDS / "briefing-mallen-behavioral-selection.txt", data=DATA)
+    bundle = kg.ingest_file(SEEDS / "briefing-mallen-behavioral-selection.txt", data=DATA)
     doc = bundle.document
     assert doc.citations == {1: "source/clarifying-behavioral-selection-model",
                              2: "source/mallen-social-deployment-time-spread",
@@ -162,7 +162,7 @@ RESOURCES = {
 @pytest.mark.parametrize("path", [seed("resource-model-organisms.txt"), own("resource-password-locked.txt")])
 def test_resource_card_fields(path: Path, tmp_path: Path) -> None:
     expected = RESOURCES[path.name]
-    bundle = kg.ingest(path)
+    bundle = kg.ingest_file(path)
     view = bundle.to_json()
     source = view["source"]
     assert bundle.format == "resource" and view["kind"] == "resource-card"
@@ -219,7 +219,7 @@ CONCEPTS = {
                                   own("concept-specification-gaming.txt")])
 def test_concept_page_fields(path: Path, tmp_path: Path) -> None:
     expected = CONCEPTS[path.name]
-    bundle = kg.ingest(path)
+    bundle = kg.ingest_file(path)
     view = bundle.to_json()
     concept = view["concept"]
     assert bundle.format == "concept" and view["kind"] == "concept-page"
@@ -254,7 +254,7 @@ ITEM_FIELDS = {"sources": {"number", "title", "venue", "date"}, "events": {"date
 
 @pytest.mark.parametrize("path", ALL)
 def test_json_view_has_the_documented_fields(path: Path) -> None:
-    bundle = kg.ingest(path)
+    bundle = kg.ingest_file(path)
     view = json.loads(bundle.to_json_text())
     for key, fields in ITEM_FIELDS.items():
         assert isinstance(view[key], list)
@@ -277,7 +277,7 @@ def _words(text: str) -> list[str]:
 
 @pytest.mark.parametrize("path", ALL)
 def test_every_record_says_which_lines_it_came_from(path: Path) -> None:
-    bundle = kg.ingest(path, data=REGISTRY if path.parent == OWN else DATA)
+    bundle = kg.ingest_file(path, data=REGISTRY if path.parent == OWN else DATA)
     lines = path.read_text(encoding="utf-8").splitlines()
     doc = bundle.document
     assert doc.origin == path.name and doc.lines == f"1-{len(lines)}"
@@ -306,7 +306,7 @@ def test_provenance_reaches_the_rdf_view(tmp_path: Path) -> None:
 
     from kg.vocab import KG, iri
 
-    bundle = kg.ingest(OWN / "briefing-sandbagging.txt")
+    bundle = kg.ingest_file(OWN / "briefing-sandbagging.txt")
     validate_in(tmp_path / "data", bundle)
     rdf = kg.load(tmp_path / "data").rdf
     claim, person = bundle.document.claims[0], bundle.document.entities.people[0]
@@ -319,7 +319,7 @@ def test_windows_line_endings_and_a_byte_order_mark_read_the_same(tmp_path: Path
     text = (OWN / "briefing-sandbagging.txt").read_text(encoding="utf-8")
     path = tmp_path / "briefing-sandbagging.txt"
     path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
-    assert kg.ingest(path).to_yaml() == kg.ingest(OWN / "briefing-sandbagging.txt").to_yaml()
+    assert kg.ingest_file(path).to_yaml() == kg.ingest_file(OWN / "briefing-sandbagging.txt").to_yaml()
 
 
 # --- entity linking -------------------------------------------------------------------------------------------
@@ -330,7 +330,7 @@ def registry() -> kg.KnowledgeGraph:
 
 
 def test_own_briefing_links_people_orgs_sources_and_proposes_the_rest(registry: kg.KnowledgeGraph) -> None:
-    bundle = kg.ingest(OWN / "briefing-sandbagging.txt", data=registry)
+    bundle = kg.ingest_file(OWN / "briefing-sandbagging.txt", data=registry)
     doc = bundle.document
     assert [p.person for p in doc.perspectives] == ["person/priya-raman", "person/tomas-ortega",
                                                     "person/lena-hoffmann"]
@@ -352,7 +352,7 @@ def test_own_briefing_links_people_orgs_sources_and_proposes_the_rest(registry: 
 
 
 def test_concept_page_links_plural_and_spacing_variants(registry: kg.KnowledgeGraph) -> None:
-    bundle = kg.ingest(OWN / "concept-sandbagging.txt", data=registry)
+    bundle = kg.ingest_file(OWN / "concept-sandbagging.txt", data=registry)
     related = {r["id"]: r for r in bundle.to_json()["related"]}
     assert related["concept/effort-throttling"]["status"] == "existing"  # "effort throttling" / "Effort-throttling"
     assert related["concept/password-locked-models"]["status"] == "existing"  # plural / "Password-locked model"
@@ -392,7 +392,7 @@ def test_a_name_shared_by_two_entities_links_to_neither() -> None:
 _BUNDLES = """
 import sys, kg
 for path in sys.argv[1:]:
-    bundle = kg.ingest(path)
+    bundle = kg.ingest_file(path)
     sys.stdout.write(bundle.to_yaml() + "\\n--\\n" + bundle.to_json_text() + "\\n==\\n")
 """
 
@@ -402,12 +402,12 @@ def test_same_documents_give_byte_identical_output_under_two_hash_seeds() -> Non
     paths = [param.values[0] for param in ALL if param.values[0].is_file()]
     first, second = outputs_under_hash_seeds(_BUNDLES, *map(str, paths))
     assert first == second
-    bundles = [kg.ingest(path) for path in paths]
+    bundles = [kg.ingest_file(path) for path in paths]
     assert first.decode("utf-8") == "".join(b.to_yaml() + "\n--\n" + b.to_json_text() + "\n==\n" for b in bundles)
 
 
 def test_bundle_linked_to_the_curated_corpus_is_byte_identical_under_two_hash_seeds() -> None:
-    code = ("import sys, kg; b = kg.ingest(sys.argv[1], data=sys.argv[2]); "
+    code = ("import sys, kg; b = kg.ingest_file(sys.argv[1], data=sys.argv[2]); "
             "sys.stdout.write(b.to_yaml() + b.to_json_text())")
     first, second = outputs_under_hash_seeds(code, str(OWN / "briefing-sandbagging.txt"), str(DATA))
     assert first == second and b"existing" in first
@@ -416,10 +416,10 @@ def test_bundle_linked_to_the_curated_corpus_is_byte_identical_under_two_hash_se
 @pytest.mark.parametrize("path", ALL)
 def test_ingesting_into_a_directory_that_holds_it_reports_the_existing_bundle(path: Path, tmp_path: Path) -> None:
     data = tmp_path / "data"
-    first = kg.ingest(path, data=data)
+    first = kg.ingest_file(path, data=data)
     assert first.existing is None and first.proposed
     validate_in(data, first)
-    again = kg.ingest(path, data=data)
+    again = kg.ingest_file(path, data=data)
     assert again.existing == first.id and again.existing_file is not None
     assert again.existing_file.resolve() == (data / "documents" / f"{first.slug}.yaml").resolve()
     assert again.to_yaml() == first.to_yaml()  # its own proposed entities are proposed again, not duplicated
@@ -431,13 +431,13 @@ def test_curated_corpus_already_holds_the_seed_documents() -> None:
     for name, doc_id in (("briefing-mallen-behavioral-selection.txt", "doc/briefing-mallen-behavioral-selection"),
                          ("resource-model-organisms.txt", "doc/resource-model-organisms"),
                          ("concept-misaligned-model-behaviors.txt", "doc/concept-misaligned-model-behaviors")):
-        bundle = kg.ingest(SEEDS / name, data=DATA)
+        bundle = kg.ingest_file(SEEDS / name, data=DATA)
         assert bundle.existing == doc_id == bundle.id
 
 
 def test_a_document_slug_taken_by_another_document_gets_a_fresh_id(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    first = kg.ingest(OWN / "concept-sandbagging.txt", data=data)
+    first = kg.ingest_file(OWN / "concept-sandbagging.txt", data=data)
     validate_in(data, first)
     other = OWN.joinpath("concept-sandbagging.txt").read_text(encoding="utf-8").replace("# Sandbagging",
                                                                                       "# The Sandbagging", 1)
@@ -538,22 +538,22 @@ def test_files_that_are_not_text_are_refused(tmp_path: Path, payload: bytes, mes
     path = tmp_path / "doc.txt"
     path.write_bytes(payload)
     with pytest.raises(IngestError, match=message):
-        kg.ingest(path)
+        kg.ingest_file(path)
 
 
 def test_missing_file_and_directory_are_errors(tmp_path: Path) -> None:
     with pytest.raises(IngestError, match="cannot read"):
-        kg.ingest(tmp_path / "nope.txt")
+        kg.ingest_file(tmp_path / "nope.txt")
     with pytest.raises(IngestError, match="is a directory"):
-        kg.ingest(tmp_path)
+        kg.ingest_file(tmp_path)
 
 
 def test_auto_detection_picks_each_format() -> None:
     for path, fmt in ((OWN / "briefing-sandbagging.txt", "briefing"), (OWN / "resource-password-locked.txt",
                                                                         "resource"),
                       (OWN / "concept-sandbagging.txt", "concept")):
-        assert kg.ingest(path).format == fmt
-        assert kg.ingest(path, format=fmt).to_yaml() == kg.ingest(path).to_yaml()
+        assert kg.ingest_file(path).format == fmt
+        assert kg.ingest_file(path, format=fmt).to_yaml() == kg.ingest_file(path).to_yaml()
 
 
 def test_registered_parsers_follow_the_protocol() -> None:
@@ -581,7 +581,7 @@ def test_tensions_of_an_ingested_briefing_keep_the_documents_numbering(tmp_path:
     from kg import tensions  # provided by issue 5; this test fails until it lands
 
     data = tmp_path / "fresh"
-    bundle = kg.ingest(SEEDS / "briefing-mallen-behavioral-selection.txt", data=data)
+    bundle = kg.ingest_file(SEEDS / "briefing-mallen-behavioral-selection.txt", data=data)
     validate_in(data, bundle)
     graph = kg.load(data)
     text = " ".join(tensions(graph, document=bundle.id).split())

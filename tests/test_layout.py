@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import ast
 import importlib
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -89,3 +91,18 @@ def test_no_import_cycles():
         if module not in state:
             visit(module, [module])
     assert not cycles
+
+
+def test_no_top_level_name_hides_a_subpackage():
+    """``kg.export``, ``kg.query``, ``kg.ingest`` and ``kg.viz`` are the packages, so their registries are reachable."""
+    code = ("import kg, kg.export, kg.query, kg.ingest, kg.viz, types\n"
+            "kg.export.register; kg.export.FORMATS; kg.query.engines; kg.query.ENGINES; kg.ingest.formats\n"
+            "assert all(isinstance(getattr(kg, n), types.ModuleType) for n in ('export', 'query', 'ingest', 'viz'))\n"
+            "assert callable(kg.query_graph) and callable(kg.export_graph) and callable(kg.ingest_file)\n"
+            "assert callable(kg.visualize_graph)\n"
+            "import pkgutil\n"
+            "subpackages = {m.name for m in pkgutil.iter_modules(kg.__path__)}\n"
+            "clash = sorted(n for n in kg.__all__ if n in subpackages)\n"
+            "assert not clash, clash\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

@@ -188,9 +188,9 @@ def test_cli_errors_in_two_directories(two, capsys):
 def test_ingest_links_against_every_directory_and_writes_into_the_first(two):
     a, b = two
     write(b / "entities" / "organizations.yaml", "- id: org/northwind-ai\n  name: Northwind AI\n  kind: lab\n")
-    bundle = kg.ingest(BRIEFING, data=[a, b])
+    bundle = kg.ingest_file(BRIEFING, data=[a, b])
     assert {"id": "org/northwind-ai", "name": "Northwind AI", "status": "existing"} in bundle.to_json()["links"]
-    alone = kg.ingest(BRIEFING, data=a)
+    alone = kg.ingest_file(BRIEFING, data=a)
     assert "org/northwind-ai" not in {link["id"] for link in alone.to_json()["links"]}
     result = run_kg("ingest", str(BRIEFING), "--data", "a", "--data", "b", cwd=Path.cwd())
     assert result.code == 0, result.err

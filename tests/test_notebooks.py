@@ -69,20 +69,20 @@ def hostile(minimal: Path) -> kg.KnowledgeGraph:
 
 
 def test_named_query_dataframe_has_typed_columns_and_short_iris(graph):
-    df = kg.query(graph, name="claims-by", params={"holder": "Alex Mallen"}).to_dataframe()
+    df = kg.query_graph(graph, name="claims-by", params={"holder": "Alex Mallen"}).to_dataframe()
     assert str(df.date.dtype).startswith("datetime64")
     assert sorted({d.date() for d in df.date}) == [dt.date(2026, 5, 10), dt.date(2026, 5, 15)]
     assert set(df.holder) == {"person:alex-mallen"}
     assert df.claim.str.startswith("claim:").all()
-    weak = kg.query(graph, name="weakly-supported").df
+    weak = kg.query_graph(graph, name="weakly-supported").df
     assert str(weak.tier.dtype) == "Int64"  # integers, with <NA> where a source has no tier
     assert set(weak.tier.dropna()) == {3} and weak.tier.isna().any() and weak.tier.sum() == 3 * weak.tier.count()
 
 
 def test_dataframe_keeps_whole_iris_on_request_and_types_missing_values(graph):
-    whole = kg.query(graph, name="claims-by", params={"holder": "Alex Mallen"}).to_dataframe(full_iris=True)
+    whole = kg.query_graph(graph, name="claims-by", params={"holder": "Alex Mallen"}).to_dataframe(full_iris=True)
     assert whole.holder[0] == "https://w3id.org/kg-ai-risk/id/person/alex-mallen"
-    df = kg.query(graph, """
+    df = kg.query_graph(graph, """
         SELECT ?source ?tier ?published ?maybe ?flag WHERE {
           ?source a kg:Source . OPTIONAL { ?source kg:credibilityTier ?tier }
           OPTIONAL { ?source kg:published ?published } OPTIONAL { ?source kg:nothing ?maybe }
@@ -91,7 +91,7 @@ def test_dataframe_keeps_whole_iris_on_request_and_types_missing_values(graph):
     assert str(df.published.dtype).startswith("datetime64") and df.published.notna().any()
     assert pd.api.types.is_integer_dtype(df.tier) and pd.api.types.is_bool_dtype(df.flag)
     assert df.maybe.isna().all()
-    external = kg.query(graph, "SELECT ?x WHERE { VALUES ?x { <https://example.org/a> rdf:type } }").df
+    external = kg.query_graph(graph, "SELECT ?x WHERE { VALUES ?x { <https://example.org/a> rdf:type } }").df
     assert sorted(external.x) == ["https://example.org/a", "rdf:type"]
 
 
@@ -99,12 +99,12 @@ def test_dataframe_keeps_whole_iris_on_request_and_types_missing_values(graph):
 
 
 def test_query_result_renders_as_an_escaped_html_table(graph, hostile):
-    coverage = kg.query(graph, name="lab-coverage", params={"concept": "deployment-time-spread"})
+    coverage = kg.query_graph(graph, name="lab-coverage", params={"concept": "deployment-time-spread"})
     table = coverage._repr_html_()
     assert "<th>lab</th>" in table and "<td>Anthropic</td>" in table and "<td>isolated</td>" in table
     assert 'title="https://w3id.org/kg-ai-risk/id/concept/deployment-time-spread"' in table
     assert table.count("<tr>") == len(coverage) + 1 and "5 rows, oxigraph" in table
-    names = kg.query(hostile, "SELECT ?name WHERE { ?p a kg:Person ; kg:name ?name }")
+    names = kg.query_graph(hostile, "SELECT ?name WHERE { ?p a kg:Person ; kg:name ?name }")
     shown = names._repr_html_()
     assert "<script" not in shown and "<img" not in shown and "&lt;script&gt;alert(1)&lt;/script&gt;" in shown
     expected = ["table", "caption", "thead", "tr", "th", "tbody"] + ["tr", "td"] * len(names)
@@ -115,13 +115,13 @@ def test_long_results_say_how_many_rows_are_hidden(graph):
     from kg.query._frame import html_table
     from kg.query._result import shorten
 
-    result = kg.query(graph, "SELECT ?c WHERE { ?c a kg:Claim } ORDER BY ?c")
+    result = kg.query_graph(graph, "SELECT ?c WHERE { ?c a kg:Claim } ORDER BY ?c")
     table = html_table(result.vars, result.rows, shorten, "x", max_rows=2)
     assert table.count("<tr>") == 3 and f"the first 2 shown; .to_dataframe() has all {len(result)}" in table
 
 
 def test_inline_graph_is_the_page_in_a_sandboxed_srcdoc_iframe(graph, hostile):
-    page = kg.viz(graph, focus="deployment-time-spread", depth=1)
+    page = kg.visualize_graph(graph, focus="deployment-time-spread", depth=1)
     assert isinstance(page, Page) and isinstance(page, str)
     inline = page._repr_html_()
     tags = _tags(inline)
@@ -130,7 +130,7 @@ def test_inline_graph_is_the_page_in_a_sandboxed_srcdoc_iframe(graph, hostile):
     assert attrs["sandbox"] == "allow-scripts"  # scripts run, nothing reaches the notebook's origin
     assert attrs["srcdoc"] == page  # the whole page, CSP and inlined vis-network included, unescaped intact
     assert "Content-Security-Policy" in attrs["srcdoc"] and "vis-network" not in inline.split("srcdoc=")[0]
-    evil = kg.viz(hostile, title=HOSTILE)._repr_html_()
+    evil = kg.visualize_graph(hostile, title=HOSTILE)._repr_html_()
     evil_tags = _tags(evil)
     assert [tag for tag, _ in evil_tags] == ["iframe"] and evil_tags[0][1]["title"] == HOSTILE
     inner = evil_tags[0][1]["srcdoc"] or ""
@@ -193,7 +193,7 @@ def test_tour_notebook_runs_top_to_bottom():
     assert f"**{graph.stats()['total_nodes']} nodes**" in markdown  # the prose's numbers are the data's
     assert "## Tensions" in markdown and "Self-correction" in markdown
     assert 'sandbox="allow-scripts"' in html and "<table" in html
-    single = len(kg.query(graph, name="weakly-supported"))
+    single = len(kg.query_graph(graph, name="weakly-supported"))
     assert f"{single} of {graph.stats()['nodes']['Claim']} claims rest on a single source" in markdown
 
 

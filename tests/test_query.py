@@ -271,7 +271,7 @@ def test_ask_and_construct(graph):
 
 
 def test_result_api_records_and_dataframe(graph):
-    result = kg.query(graph, name="lab-coverage", params={"concept": "deployment-time-spread"})
+    result = kg.query_graph(graph, name="lab-coverage", params={"concept": "deployment-time-spread"})
     assert result.vars == ["concept", "lab", "level", "per", "claim", "sources"] and len(result) == 5
     df = result.to_dataframe()
     assert list(df.columns) == result.vars

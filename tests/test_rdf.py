@@ -79,7 +79,7 @@ def test_no_blank_nodes(graph):
 
 
 def test_turtle_export_parses_in_rdflib_and_pyoxigraph(graph):
-    payload = kg.export(graph, "turtle")
+    payload = kg.export_graph(graph, "turtle")
     parsed = Graph().parse(data=payload, format="turtle")
     assert isomorphic(parsed, union_graph(graph))
     store = pyoxigraph.Store()
@@ -93,7 +93,7 @@ def test_turtle_export_parses_in_rdflib_and_pyoxigraph(graph):
 _RDF_VIEW = """
 import sys, kg
 graph = kg.load(sys.argv[1])
-sys.stdout.buffer.write(kg.export(graph, "nq") + b"\\n--\\n" + kg.export(graph, "turtle"))
+sys.stdout.buffer.write(kg.export_graph(graph, "nq") + b"\\n--\\n" + kg.export_graph(graph, "turtle"))
 """
 
 
@@ -101,7 +101,7 @@ def test_rdf_view_is_byte_identical_under_two_hash_seeds(graph):
     """Statement IRIs, named graphs and serialisation order must not depend on set order (PYTHONHASHSEED)."""
     first, second = outputs_under_hash_seeds(_RDF_VIEW, str(DATA))
     assert first == second
-    assert first == kg.export(graph, "nq") + b"\n--\n" + kg.export(graph, "turtle")
+    assert first == kg.export_graph(graph, "nq") + b"\n--\n" + kg.export_graph(graph, "turtle")
 
 
 def test_iris_are_minted_from_ids():

@@ -122,7 +122,7 @@ def test_published_context_resolves_to_the_bundled_file(listener):
 
 
 def test_exported_jsonld_reads_back_offline(graph):
-    loaded = kg.load_rdf(kg.export(graph, "jsonld"), format="jsonld")
+    loaded = kg.load_rdf(kg.export_graph(graph, "jsonld"), format="jsonld")
     flat = Graph()
     for triple in loaded.triples((None, None, None)):
         flat.add(triple)
@@ -175,7 +175,7 @@ def test_plain_rdfxml_still_reads():
 
 def test_format_comes_from_the_extension(graph, tmp_path):
     path = tmp_path / "graph.nq"
-    kg.export(graph, "nq", path)
+    kg.export_graph(graph, "nq", path)
     named = {str(g.identifier) for g in kg.load_rdf(path).graphs() if len(g)}
     assert len(named) == len(graph.documents) + 2
 

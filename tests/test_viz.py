@@ -269,7 +269,7 @@ _PAGES = """
 import sys, kg
 for folder in sys.argv[1:]:
     graph = kg.load(folder)
-    sys.stdout.write(kg.viz(graph, title="Café ✓") + kg.viz(graph, layout="python"))
+    sys.stdout.write(kg.visualize_graph(graph, title="Café ✓") + kg.visualize_graph(graph, layout="python"))
 """
 
 
@@ -292,8 +292,8 @@ def test_python_layout_positions_every_node(graph: kg.KnowledgeGraph):
 
 def test_numpy_is_imported_only_for_a_python_layout():
     code = ("import sys, kg; before = 'numpy' in sys.modules; "
-            "kg.viz(kg.load(sys.argv[1]), layout='physics'); physics = 'numpy' in sys.modules; "
-            "kg.viz(kg.load(sys.argv[1]), layout='python'); print(before, physics, 'numpy' in sys.modules)")
+            "kg.visualize_graph(kg.load(sys.argv[1]), layout='physics'); physics = 'numpy' in sys.modules; "
+            "kg.visualize_graph(kg.load(sys.argv[1]), layout='python'); print(before, physics, 'numpy' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code, str(HOSTILE)], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "False", "True"]
 

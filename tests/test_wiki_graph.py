@@ -28,7 +28,7 @@ def test_curated_entities_win_and_wiki_ones_join(combined: kg.KnowledgeGraph):
 
 
 def test_coverage_matrix_has_labs_and_the_risks_they_address(combined: kg.KnowledgeGraph):
-    rows = kg.query(combined, name="coverage-matrix").records()
+    rows = kg.query_graph(combined, name="coverage-matrix").records()
     levels = {(r["lab"], r["concept"]): r["level"] for r in rows}
     assert levels[("Anthropic", "Deceptive alignment")] == "substantive"
     assert levels[("Anthropic", "Deployment-time spread of misalignment")] == "isolated"  # curated, unchanged
@@ -37,7 +37,7 @@ def test_coverage_matrix_has_labs_and_the_risks_they_address(combined: kg.Knowle
 
 
 def test_claims_by_a_person_of_the_field(combined: kg.KnowledgeGraph):
-    rows = kg.query(combined, name="claims-by", params={"holder": "Paul Christiano"}).records()
+    rows = kg.query_graph(combined, name="claims-by", params={"holder": "Paul Christiano"}).records()
     assert len(rows) >= 15
     assert all(row["sources"] for row in rows)  # every claim cites something
     dated = [row["date"] for row in rows if row["date"] is not None]
@@ -46,9 +46,9 @@ def test_claims_by_a_person_of_the_field(combined: kg.KnowledgeGraph):
 
 
 def test_lab_coverage_and_tensions_queries(combined: kg.KnowledgeGraph):
-    labs = kg.query(combined, name="lab-coverage", params={"concept": "deceptive-alignment"}).records()
+    labs = kg.query_graph(combined, name="lab-coverage", params={"concept": "deceptive-alignment"}).records()
     assert {"Anthropic"} <= {r["lab"] for r in labs}
-    tensions = kg.query(combined, name="tensions").records()
+    tensions = kg.query_graph(combined, name="tensions").records()
     assert len(tensions) > 200
 
 
@@ -73,15 +73,15 @@ def test_brief_on_a_wiki_topic(combined: kg.KnowledgeGraph):
 
 
 def test_viz_focus_on_a_wiki_topic(combined: kg.KnowledgeGraph, tmp_path: Path):
-    html = kg.viz(combined, tmp_path / "rh.html", focus="reward-hacking", depth=1)
+    html = kg.visualize_graph(combined, tmp_path / "rh.html", focus="reward-hacking", depth=1)
     assert "concept/reward-hacking" in html and "source/wiki-reward-hacking" in html
     assert (tmp_path / "rh.html").is_file()
 
 
 def test_ingest_links_what_only_the_wiki_knows(wiki_data: Path):
     document = FIXTURES / "documents" / "briefing-control-evaluations.txt"
-    alone = {link["id"]: link["status"] for link in kg.ingest(document, data=DATA).to_json()["links"]}
-    both = {link["id"]: link["status"] for link in kg.ingest(document, data=[DATA, wiki_data]).to_json()["links"]}
+    alone = {link["id"]: link["status"] for link in kg.ingest_file(document, data=DATA).to_json()["links"]}
+    both = {link["id"]: link["status"] for link in kg.ingest_file(document, data=[DATA, wiki_data]).to_json()["links"]}
     for org in ("org/redwood-research", "org/apollo-research", "org/metr"):
         assert both.get(org) == "existing", org
         assert alone.get(org) != "existing", org

@@ -37,7 +37,7 @@ TABLE_CELL = 80
 class QueryResult:
     """The answer to a query: ``rows`` of RDF terms for SELECT, ``boolean`` for ASK, ``triples`` for graphs.
 
-    >>> result = kg.query(graph, name="lab-coverage", params={"concept": "deployment-time-spread"})
+    >>> result = kg.query_graph(graph, name="lab-coverage", params={"concept": "deployment-time-spread"})
     >>> [(row["lab"], row["level"]) for row in result.records()][:1]
     [('Anthropic', 'isolated')]
     """
@@ -83,7 +83,7 @@ class QueryResult:
         prefixes (``org:anthropic``) unless ``full_iris``. Unbound values are missing. An ASK result is one
         ``boolean`` column; a CONSTRUCT/DESCRIBE result has ``subject``, ``predicate`` and ``object``.
 
-        >>> kg.query(graph, name="claims-by", params={"holder": "Alex Mallen"}).to_dataframe().claim[0]
+        >>> kg.query_graph(graph, name="claims-by", params={"holder": "Alex Mallen"}).to_dataframe().claim[0]
         'claim:archetypes-indistinguishable-in-training'
         """
         from kg.query._frame import dataframe
