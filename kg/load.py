@@ -224,16 +224,11 @@ def _read_document(corpus: Corpus, path: Path, report: Report, level: int) -> No
             report.add("shape", f"'{key}' must be a list", Location(name, doc.line((key,))))
             raw = []
         items[key] = []
-        for index, item in enumerate(raw):
-            record = _validate(model, item, name, doc, (key, index), report)
-            if record is None:
-                if isinstance(item, dict) and isinstance(item.get("id"), str):
-                    corpus.broken_ids.add(item["id"])
-                continue
+        for record, where in _read_items(corpus, model, raw, name, doc, (key,), report):
             items[key].append(record)
-            paths[id(record)] = (key, index)
+            paths[id(record)] = where
             if not isinstance(record, Node):
-                corpus.place(f"{expected}#{key}/{len(items[key]) - 1}", name, (key, index))
+                corpus.place(f"{expected}#{key}/{len(items[key]) - 1}", name, where)
     entities = data.get("entities") or {}
     items_entities: dict[str, list[Any]] = {}
     if not isinstance(entities, dict):
@@ -246,15 +241,9 @@ def _read_document(corpus: Corpus, path: Path, report: Report, level: int) -> No
             report.add("shape", f"entities.{excerpt(key)}: expected a list under one of "
                        f"{', '.join(ENTITY_FILES)}", Location(name, doc.line(("entities", key))))
             continue
-        items_entities[key] = []
-        for index, item in enumerate(raw):
-            record = _validate(model, item, name, doc, ("entities", key, index), report)
-            if record is None:
-                if isinstance(item, dict) and isinstance(item.get("id"), str):
-                    corpus.broken_ids.add(item["id"])
-                continue
-            items_entities[key].append(record)
-            paths[id(record)] = ("entities", key, index)
+        found = _read_items(corpus, model, raw, name, doc, ("entities", key), report)
+        items_entities[key] = [record for record, _ in found]
+        paths.update((id(record), where) for record, where in found)
     header = {k: v for k, v in data.items() if k not in DOCUMENT_LISTS}
     header["entities"] = items_entities
     document = _validate(Document, {**header, **items}, name, doc, (), report)
@@ -271,6 +260,21 @@ def _read_document(corpus: Corpus, path: Path, report: Report, level: int) -> No
     corpus.documents[document.id] = document
     for node in introduced:
         _register(corpus, node, name, paths[id(node)], report, owner=document.id, level=level)
+
+
+def _read_items(corpus: Corpus, model: type[BaseModel], raw: list[Any], file: str, doc: YamlDoc,
+                prefix: tuple[Any, ...], report: Report) -> list[tuple[BaseModel, tuple[Any, ...]]]:
+    """The valid records of one list in a bundle, each with its path; the ids of invalid ones are kept as
+    broken, so references to them are not reported as dangling too."""
+    found = []
+    for index, item in enumerate(raw):
+        record = _validate(model, item, file, doc, (*prefix, index), report)
+        if record is None:
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                corpus.broken_ids.add(item["id"])
+            continue
+        found.append((record, (*prefix, index)))
+    return found
 
 
 def _register(corpus: Corpus, node: Node, file: str, path: tuple[Any, ...], report: Report,
