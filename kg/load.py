@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from kg._util import excerpt
 from kg._yaml import YamlDoc, YamlProblem, parse_yaml
@@ -241,14 +242,14 @@ def _read_document(corpus: Corpus, path: Path, report: Report, level: int) -> No
                    Location(name, doc.line(("entities",))))
         entities = {}
     for key, raw in entities.items():
-        model = ENTITY_FILES.get(key)
-        if model is None or not isinstance(raw, list):
+        entity_model = ENTITY_FILES.get(key)
+        if entity_model is None or not isinstance(raw, list):
             report.add("shape", f"entities.{excerpt(key)}: expected a list under one of "
                        f"{', '.join(ENTITY_FILES)}", Location(name, doc.line(("entities", key))))
             continue
         items_entities[key] = []
         for index, item in enumerate(raw):
-            record = _validate(model, item, name, doc, ("entities", key, index), report)
+            record = _validate(entity_model, item, name, doc, ("entities", key, index), report)
             if record is None:
                 if isinstance(item, dict) and isinstance(item.get("id"), str):
                     corpus.broken_ids.add(item["id"])
@@ -319,7 +320,7 @@ def _validate(model: type[BaseModel], item: Any, file: str, doc: YamlDoc, path: 
         return None
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: ErrorDetails) -> str:
     kind = error["type"]
     if kind == "missing":
         return "required field is missing"
