@@ -76,7 +76,10 @@ def describe(kg: KnowledgeGraph, data: Graph | None = None) -> Graph:
     properties = Counter(p for _, p, _ in data.triples((None, None, None)))
     subjects = set(data.subjects())
     objects = set(data.objects())
-    count = lambda n: Literal(n, datatype=XSD.integer)  # noqa: E731
+
+    def count(n: int) -> Literal:
+        return Literal(n, datatype=XSD.integer)
+
     add((DATASET, VOID.triples, count(properties.total())))
     add((DATASET, VOID.entities, count(sum(1 for s in subjects if str(s).startswith(str(ID))))))
     add((DATASET, VOID.classes, count(len(classes))))

@@ -171,10 +171,11 @@ class KnowledgeGraph:
         if ref in self.nodes and (not types or self.nodes[ref].rdf_class in types):
             return ref
         wanted = ref.strip().casefold()
-        for test in (
+        tests: tuple[Callable[[Node], bool], ...] = (
             lambda n: n.id.split("/", 1)[1] == wanted,
             lambda n: n.caption.casefold() == wanted or wanted in (a.casefold() for a in getattr(n, "aliases", [])),
-        ):
+        )
+        for test in tests:
             hits = [n for n in candidates if test(n)]
             if hits:  # the most agent-like kind wins ("Paul Christiano" the person, not a source titled so)
                 rank = {kind: i for i, kind in enumerate(types or _RESOLVE_ORDER)}

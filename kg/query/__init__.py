@@ -107,13 +107,15 @@ def _check_bindable(prepared: Prepared, names: list[str], what: str) -> None:
     """Bound variables must occur in the query, and a SELECT must return them (Oxigraph binds no others)."""
     algebra = prepared.parsed.algebra
     if prepared.kind == "select":
-        projected = {str(v) for v in algebra.get("PV") or ()}
+        # CompValue.get(key) answers the key itself when it is missing: test membership instead
+        projected = {str(v) for v in (algebra["PV"] if "PV" in algebra else ())}
         for name in names:
             if name not in projected:
                 shown = " ".join(f"?{v}" for v in sorted(projected))
                 raise UsageError(f"{what} {name}: a bound variable must be in the SELECT clause (it returns {shown})")
         return
-    found = {str(v) for node in walk(algebra) for v in node.get("_vars", ()) if isinstance(v, Variable)}
+    found = {str(v) for node in walk(algebra) for v in (node["_vars"] if "_vars" in node else ())
+             if isinstance(v, Variable)}
     for name in names:
         if name not in found:
             raise UsageError(f"{what} {name}: the query has no variable ?{name}")
