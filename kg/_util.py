@@ -31,7 +31,7 @@ def package_version() -> str:
 
 
 def excerpt(value: object, limit: int = 40) -> str:
-    """``value`` on one line, cut to at most ``limit`` characters ending in ``…`` when longer: the one
+    r"""``value`` on one line, cut to at most ``limit`` characters ending in ``…`` when longer: the one
     shortener of messages, table cells and node captions.
 
     >>> excerpt("a  long\nline of text", 12)

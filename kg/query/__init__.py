@@ -1,8 +1,10 @@
 """SPARQL over the built graph: raw queries, the named query library, two embedded engines, safe by default.
 
->>> result = query(graph, "SELECT ?lab WHERE { ?lab kg:kind 'lab' }")
+>>> len(query(graph, "SELECT ?lab WHERE { ?lab kg:kind 'lab' }"))
+5
 >>> result = query(graph, name="lab-coverage", params={"concept": "deployment-time-spread"})
->>> result.records()[0]["level"], result.df          # rows as dicts, or a pandas DataFrame
+>>> result.records()[0]["level"]          # rows as dicts; result.df is a pandas DataFrame
+'isolated'
 
 Queries see the union of every document's named graph; the project's prefixes (``kg:``, ``concept:``,
 ``rdf:``, ``schema:``, ...) are predeclared. Parameters are bound as RDF terms by the engine, never pasted into
