@@ -44,8 +44,10 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.bench_export
 	$(BIN)/python -m bench.bench_import
 
+# ruff on the code, mypy (strict, as [tool.mypy] in pyproject.toml says) on the package, which ships py.typed
 lint: $(STAMP)
-	$(BIN)/ruff check kg tests bench
+	$(BIN)/ruff check kg tests bench conftest.py
+	$(BIN)/mypy kg
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

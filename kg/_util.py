@@ -31,7 +31,7 @@ def package_version() -> str:
 
 
 def excerpt(value: object, limit: int = 40) -> str:
-    """``value`` on one line, cut to at most ``limit`` characters ending in ``…`` when longer: the one
+    r"""``value`` on one line, cut to at most ``limit`` characters ending in ``…`` when longer: the one
     shortener of messages, table cells and node captions.
 
     >>> excerpt("a  long\nline of text", 12)
@@ -41,7 +41,7 @@ def excerpt(value: object, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def write_atomic(path: str | os.PathLike[str], write: Callable[[IO[bytes]], None]) -> None:
+def write_atomic(path: str | os.PathLike[str], write: Callable[[IO[bytes]], object]) -> None:
     """Call ``write`` on a temporary file beside ``path`` and rename it over ``path`` only on success.
 
     An interrupted or failing writer leaves any previous file untouched.

@@ -12,6 +12,7 @@ from collections import Counter
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, XSD
+from rdflib.term import Node
 
 from kg._util import package_version
 from kg.graph import KnowledgeGraph
@@ -42,7 +43,7 @@ _DESCRIPTION = ("Who claims what about AI risk, on what evidence, where claims c
 _ONTOLOGY = URIRef(BASE + "ontology")
 
 
-def _partition(kind: str, term: URIRef) -> URIRef:
+def _partition(kind: str, term: Node) -> URIRef:
     """A stable IRI for the class or property partition of ``term`` (no blank nodes)."""
     for prefix, namespace in PREFIXES.items():
         if str(term).startswith(namespace) and str(term) != namespace:
@@ -75,7 +76,10 @@ def describe(kg: KnowledgeGraph, data: Graph | None = None) -> Graph:
     properties = Counter(p for _, p, _ in data.triples((None, None, None)))
     subjects = set(data.subjects())
     objects = set(data.objects())
-    count = lambda n: Literal(n, datatype=XSD.integer)  # noqa: E731
+
+    def count(n: int) -> Literal:
+        return Literal(n, datatype=XSD.integer)
+
     add((DATASET, VOID.triples, count(properties.total())))
     add((DATASET, VOID.entities, count(sum(1 for s in subjects if str(s).startswith(str(ID))))))
     add((DATASET, VOID.classes, count(len(classes))))
@@ -95,7 +99,7 @@ def describe(kg: KnowledgeGraph, data: Graph | None = None) -> Graph:
         add((graph_name, RDF.type, VOID.Dataset))
         add((graph_name, VOID.triples, count(len(named))))
         doc_id = graph_document(graph_name)
-        if doc_id in kg.documents:
+        if doc_id is not None and doc_id in kg.documents:
             add((graph_name, PROV.wasDerivedFrom, iri(doc_id)))
             add((graph_name, DCTERMS.title, Literal(f"What {kg.documents[doc_id].caption} states")))
         else:

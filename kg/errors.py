@@ -6,6 +6,8 @@ shows a traceback only with ``--debug``.
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = [
     "KgError",
     "UsageError",
@@ -31,7 +33,8 @@ class UsageError(KgError):
 class DataError(KgError):
     """The data is wrong; ``issues`` holds every problem found, each with its location."""
 
-    def __init__(self, message: str, issues: list | None = None) -> None:
+    # issues are kg.report.Issue objects (kg.report imports this module, so they are not named here)
+    def __init__(self, message: str, issues: list[Any] | None = None) -> None:
         super().__init__(message)
         self.issues = list(issues or [])
 

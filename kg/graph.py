@@ -171,10 +171,11 @@ class KnowledgeGraph:
         if ref in self.nodes and (not types or self.nodes[ref].rdf_class in types):
             return ref
         wanted = ref.strip().casefold()
-        for test in (
+        tests: tuple[Callable[[Node], bool], ...] = (
             lambda n: n.id.split("/", 1)[1] == wanted,
             lambda n: n.caption.casefold() == wanted or wanted in (a.casefold() for a in getattr(n, "aliases", [])),
-        ):
+        )
+        for test in tests:
             hits = [n for n in candidates if test(n)]
             if hits:  # the most agent-like kind wins ("Paul Christiano" the person, not a source titled so)
                 rank = {kind: i for i, kind in enumerate(types or _RESOLVE_ORDER)}
@@ -210,7 +211,7 @@ class KnowledgeGraph:
         }
 
     @property
-    def nx(self) -> nx.MultiDiGraph:
+    def nx(self) -> nx.MultiDiGraph[str]:
         """The networkx view: node attributes ``type``, ``label`` and the record's fields; edge ``relation``,
         ``sources`` and provenance. Built once; treat it as read-only."""
         return self.view("nx", to_networkx)
@@ -227,12 +228,13 @@ def _rdf_view(graph: KnowledgeGraph) -> Dataset:
     return to_dataset(graph.iter_nodes(), graph.owner, graph.edges)
 
 
-def to_networkx(kg: KnowledgeGraph) -> nx.MultiDiGraph:
+def to_networkx(kg: KnowledgeGraph) -> nx.MultiDiGraph[str]:
     """Build the networkx MultiDiGraph view of ``kg``."""
-    graph = nx.MultiDiGraph()
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for node in kg.iter_nodes():
-        attrs = node.model_dump(mode="json", exclude={"claims", "tensions", "events", "questions", "perspectives",
-                                                      "relations", "entities"}, exclude_none=True)
+        attrs: dict[str, Any] = node.model_dump(
+            mode="json", exclude={"claims", "tensions", "events", "questions", "perspectives", "relations", "entities"},
+            exclude_none=True)
         attrs.pop("id")
         attrs.pop("label", None)
         document = kg.owner.get(node.id)
@@ -240,7 +242,7 @@ def to_networkx(kg: KnowledgeGraph) -> nx.MultiDiGraph:
             attrs["document"] = document
         graph.add_node(node.id, type=node.rdf_class, label=node.caption, **attrs)
     for edge in kg.edges:
-        attrs: dict[str, Any] = {
+        attrs = {
             "relation": edge.relation,
             "sources": [r.source for r in edge.sources],
             "citations": [r.number for r in edge.sources if r.number is not None],

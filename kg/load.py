@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from kg._util import excerpt
 from kg._yaml import YamlDoc, YamlProblem, parse_yaml
@@ -236,12 +237,12 @@ def _read_document(corpus: Corpus, path: Path, report: Report, level: int) -> No
                    Location(name, doc.line(("entities",))))
         entities = {}
     for key, raw in entities.items():
-        model = ENTITY_FILES.get(key)
-        if model is None or not isinstance(raw, list):
+        entity_model = ENTITY_FILES.get(key)
+        if entity_model is None or not isinstance(raw, list):
             report.add("shape", f"entities.{excerpt(key)}: expected a list under one of "
                        f"{', '.join(ENTITY_FILES)}", Location(name, doc.line(("entities", key))))
             continue
-        found = _read_items(corpus, model, raw, name, doc, ("entities", key), report)
+        found = _read_items(corpus, entity_model, raw, name, doc, ("entities", key), report)
         items_entities[key] = [record for record, _ in found]
         paths.update((id(record), where) for record, where in found)
     header = {k: v for k, v in data.items() if k not in DOCUMENT_LISTS}
@@ -323,7 +324,7 @@ def _validate(model: type[BaseModel], item: Any, file: str, doc: YamlDoc, path: 
         return None
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: ErrorDetails) -> str:
     kind = error["type"]
     if kind == "missing":
         return "required field is missing"

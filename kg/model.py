@@ -20,7 +20,10 @@ __all__ = [
     "Link",
     "Relation",
     "RELATIONS",
+    "Level",
     "LEVELS",
+    "TensionKind",
+    "DocumentKind",
     "ASSERTED_BY",
     "NodeId",
     "LineSpan",
@@ -109,7 +112,12 @@ RELATIONS: dict[str, Relation] = {
 }
 
 #: how far an organization or source addresses a concept (``addresses`` edges)
-LEVELS = ("none", "isolated", "substantive")
+Level = Literal["none", "isolated", "substantive"]
+LEVELS: tuple[Level, ...] = ("none", "isolated", "substantive")
+#: what a tension is about
+TensionKind = Literal["empirical", "theoretical", "institutional", "self-correction", "normative", "other"]
+#: what a document bundle was made from
+DocumentKind = Literal["briefing", "resource-card", "concept-page", "page", "wiki-page", "dataset"]
 #: who asserted an edge or tension: a document states it, a curator added it, or a rule inferred it
 ASSERTED_BY = ("source", "curator", "inferred")
 
@@ -320,10 +328,7 @@ class Tension(Node):
     label_field: ClassVar[str] = "note"
     a: NodeId
     b: NodeId
-    kind: Annotated[
-        Literal["empirical", "theoretical", "institutional", "self-correction", "normative", "other"],
-        Lit("kind"),
-    ]
+    kind: Annotated[TensionKind, Lit("kind")]
     note: Annotated[Text, Lit("note")]
     asserted_by: Annotated[Literal["source", "curator", "inferred"], Lit("assertedBy")] = "source"
     rule: Annotated[str | None, Lit("rule")] = None
@@ -374,7 +379,7 @@ class RelationRecord(Record):
     subject: NodeId
     relation: str
     object: NodeId
-    level: Literal["none", "isolated", "substantive"] | None = None
+    level: Level | None = None
     note: str | None = None
     claim: NodeId | None = None
     asserted_by: Literal["source", "curator", "inferred"] = "source"
@@ -408,8 +413,7 @@ class Document(Node):
     rdf_class: ClassVar[str] = "Document"
     label_field: ClassVar[str] = "title"
     title: Annotated[Text, Lit("title")]
-    kind: Annotated[Literal["briefing", "resource-card", "concept-page", "page", "wiki-page", "dataset"],
-                    Lit("kind")]
+    kind: Annotated[DocumentKind, Lit("kind")]
     version: Annotated[str | None, Lit("version")] = None
     updated: Annotated[dt.datetime | None, Lit("updated")] = None
     origin: Annotated[str | None, Lit("origin")] = None

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 
@@ -76,7 +76,8 @@ def _expected_properties() -> dict[str, tuple[str, set[str]]]:
                 use(spec.prop, "DatatypeProperty", cls)
         if any(model.model_fields[f].annotation in (Credibility, Credibility | None) for f in model.model_fields):
             for spec in field_specs(Credibility).values():
-                use(spec.prop, "DatatypeProperty", cls)
+                if isinstance(spec, Lit):
+                    use(spec.prop, "DatatypeProperty", cls)
         for spec in field_specs(model).values():
             if isinstance(spec, Link):
                 use(RELATIONS[spec.relation].prop, "ObjectProperty", None)
@@ -97,7 +98,7 @@ def check_alignment(ontology: Graph | None = None, shapes: Graph | None = None) 
     def add(message: str, location: Location = where) -> None:
         issues.append(Issue("ontology", message, location))
 
-    classes = {_local(s) for s in ontology.subjects(RDF.type, OWL.Class)} - {None}
+    classes = {name for s in ontology.subjects(RDF.type, OWL.Class) if (name := _local(s)) is not None}
     for cls in sorted((set(_models()) | set(EXTRA_CLASSES)) - classes):
         add(f"model class {cls} has no ontology class kg:{cls}")
     for cls in sorted(classes - set(_models()) - set(EXTRA_CLASSES)):
@@ -116,9 +117,8 @@ def check_alignment(ontology: Graph | None = None, shapes: Graph | None = None) 
         if kind != "any" and declared[prop] != kind:
             add(f"kg:{prop} is an owl:{declared[prop]} in the ontology but the models use it as owl:{kind}")
         for domain in ontology.objects(KG[prop], RDFS.domain):
-            cls = _local(domain)
-            if cls and users - {cls}:
-                add(f"kg:{prop} has domain kg:{cls} but the models use it on {', '.join(sorted(users - {cls}))}")
+            if (owner := _local(domain)) and users - {owner}:
+                add(f"kg:{prop} has domain kg:{owner} but the models use it on {', '.join(sorted(users - {owner}))}")
     for prop in sorted(set(declared) - set(expected)):
         add(f"ontology property kg:{prop} is not used by the models")
     for relation in RELATIONS.values():
@@ -129,9 +129,9 @@ def check_alignment(ontology: Graph | None = None, shapes: Graph | None = None) 
         if symmetric != relation.symmetric:
             add(f"kg:{relation.prop} symmetry differs: ontology {symmetric}, models {relation.symmetric}")
         for axis, allowed in (("domain", relation.domain), ("range", relation.range)):
-            for cls in (_local(o) for o in ontology.objects(prop, RDFS[axis])):
-                if cls and tuple(allowed) != (cls,):
-                    add(f"kg:{relation.prop} has {axis} kg:{cls} but the models allow {allowed or 'any type'}")
+            for bound in (_local(o) for o in ontology.objects(prop, RDFS[axis])):
+                if bound and tuple(allowed) != (bound,):
+                    add(f"kg:{relation.prop} has {axis} kg:{bound} but the models allow {allowed or 'any type'}")
     issues.extend(_check_shapes(shapes))
     return issues
 
@@ -156,7 +156,7 @@ def _check_shapes(shapes: Graph) -> list[Issue]:
                 issues.append(Issue("ontology", f"shape of kg:{cls} has no property kg:{spec.prop}", where))
                 continue
             min_count = shapes.value(node, SH.minCount)
-            if info.is_required() and not (min_count is not None and int(min_count) >= 1):
+            if info.is_required() and not (isinstance(min_count, Literal) and int(min_count) >= 1):
                 issues.append(Issue("ontology", f"kg:{cls} {name} is required but its shape has no sh:minCount 1",
                                     where))
             choices = _literal_choices(info.annotation)

@@ -42,8 +42,9 @@ def load_rdf(source: str | os.PathLike[str] | bytes, format: str | None = None, 
     default graph; named graphs of N-Quads, TriG and JSON-LD stay named. Raises DataError for unreadable or
     refused input (a remote JSON-LD context, an RDF/XML DTD) and UsageError for an unknown format.
 
-    >>> dataset = load_rdf("out/graph.trig")
-    >>> dataset = load_rdf(kg.export_graph(graph, "nt"), format="nt")
+    >>> trig = kg.export_graph(graph, "trig", "out/graph.trig")
+    >>> len(load_rdf("out/graph.trig")) == len(load_rdf(kg.export_graph(graph, "nt"), format="nt")) > 0
+    True
     """
     if isinstance(source, bytes | bytearray):
         data, name = bytes(source), "<bytes>"

@@ -88,7 +88,8 @@ class Registry(Generic[T]):
             loaded = entry.target.load() if isinstance(entry.target, EntryPoint) else load_target(entry.target)
             entry.obj = self._adapt(entry.name, loaded) if self._adapt is not None else loaded
             entry.target = None
-        return entry.obj
+        obj: T = entry.obj
+        return obj
 
     def canonical(self, name: str) -> str:
         """The registered name ``name`` (a name or alias, any case) stands for; UsageError if none."""

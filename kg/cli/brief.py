@@ -11,7 +11,7 @@ from kg.generate import FORMATS, brief
 __all__ = ["register", "run"]
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
         "brief", parents=[common], help="write a briefing for a document or a topic",
         description="Write a briefing in the seed layout from the graph; every bullet carries citation markers "

@@ -15,7 +15,7 @@ from kg.export import by_extension, export, formats, get
 __all__ = ["register", "run"]
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
         "export", parents=[common], help="write the graph in an exchange format",
         description="Write the graph as RDF (turtle, jsonld, nt, nq, trig, xml) or as a graph for Gephi, yEd, "

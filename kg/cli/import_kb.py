@@ -12,7 +12,7 @@ from kg.importers import import_kb, importers, rich_progress
 __all__ = ["register", "run"]
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
         "import", parents=[common], help="import another knowledge base (longterm-wiki) as data files",
         description="Read a knowledge base (a longterm-wiki snapshot or repository clone) and write it in the "

@@ -14,7 +14,7 @@ from kg.vocab import is_node_id
 __all__ = ["register", "run"]
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
         "ingest", parents=[common], help="turn a document into a data bundle to review",
         description="Read a briefing, resource card or concept page and write it as a data bundle "

@@ -10,7 +10,7 @@ from kg.cli._io import emit, load_graph
 __all__ = ["register", "run"]
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser("stats", parents=[common], help="count nodes per type and edges per relation")
     parser.add_argument("--format", "-f", choices=["table", "json"], default="table",
                         help="output form (default: table)")

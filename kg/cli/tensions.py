@@ -11,7 +11,7 @@ from kg.generate.tensions import TENSION_FORMATS, tensions
 __all__ = ["register", "run"]
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
         "tensions", parents=[common], help="print the tensions of a document, a topic or the whole graph",
         description="Print a Tensions section, one bullet per tension stating both claims and the nature of "

@@ -11,7 +11,7 @@ from kg.cli._io import describe_dirs
 __all__ = ["register", "run"]
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser("validate", parents=[common], help="check the data and report every problem",
                                    description="Check YAML, fields, references, citation numbers, the "
                                    "ontology alignment and SHACL conformance; print every problem.")

@@ -16,7 +16,7 @@ def _names(text: str) -> list[str]:
     return [part for part in (p.strip() for p in text.split(",")) if part]
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
         "viz", parents=[common], help="write the graph as an interactive, offline HTML page",
         description="Write one self-contained HTML page (no network needed) drawing the graph: node types and "

@@ -60,9 +60,8 @@ class Scope:
     def _items(self, key: str) -> Iterator[Claim | Event | Question | Tension]:
         docs = [self.document] if self.document else [self.graph.documents[d] for d in sorted(self.graph.documents)]
         for doc in docs:
-            for item in getattr(doc, key):
-                if self.graph.nodes.get(item.id) is item:
-                    yield item
+            items: list[Claim | Event | Question | Tension] = getattr(doc, key)
+            yield from (item for item in items if self.graph.nodes.get(item.id) is item)
 
     def tensions(self) -> list[Tension]:
         """Curated tensions: the document's own, or those with a side the topic covers, in document order."""

@@ -157,8 +157,9 @@ def opposite_stance(graph: KnowledgeGraph) -> Iterator[Suggestion]:
                     if pro.id not in best or path < best[pro.id]:
                         best[pro.id] = path
         for pro_id, (_, concept, other, how) in sorted(best.items()):
-            pro = graph.nodes[pro_id]
-            assert isinstance(pro, Claim)
+            pro_node = graph.nodes[pro_id]
+            assert isinstance(pro_node, Claim)
+            pro = pro_node
             if set(con.holders) & set(pro.holders):
                 continue
             if graph.owner.get(pro.id) == con_doc and (con.id in in_tension or pro.id in in_tension):

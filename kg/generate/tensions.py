@@ -1,9 +1,10 @@
 """The Tensions section: curated tensions (and, on request, suggested ones) with a numbered Sources list.
 
->>> print(tensions(load("data"), document="doc/briefing-mallen-behavioral-selection"))  # doctest: +SKIP
+>>> print(tensions(graph, document="doc/briefing-mallen-behavioral-selection"))  # doctest: +ELLIPSIS
 ## Tensions
 <BLANKLINE>
 - **Self-correction.** Mallen's model leans on training-time analysis ... [1]
+...
 """
 
 from __future__ import annotations

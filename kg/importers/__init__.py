@@ -113,6 +113,7 @@ def import_kb(name: str, path: str | os.PathLike[str], *, out: str | os.PathLike
     skip = _own_files(target, name)
     known = _known(dirs, skip)
     imported: Imported
+    report: ImportReport
     imported, report = module.read(path, known, progress)
     target.mkdir(parents=True, exist_ok=True)
     write_import(imported, target, report, merge=merge)

@@ -348,7 +348,7 @@ class _State:
         for records, kind in tables:
             for record in records.values():
                 name = record["name"]
-                candidates.append(Candidate(record["id"], kind, name, tuple(record.get("aliases", []))))  # type: ignore[arg-type]
+                candidates.append(Candidate(record["id"], kind, name, tuple(record.get("aliases", []))))
         self.index = NameIndex(candidates)
 
     def holder(self, name: str, context: str) -> str:

@@ -40,6 +40,7 @@ from kg.ingest.draft import (
     SourceEntry,
     TensionDraft,
 )
+from kg.model import TensionKind
 
 __all__ = ["detect", "parse", "HEADINGS"]
 
@@ -72,7 +73,7 @@ _CONTRASTS = (
     re.compile(r"\s*;\s+"),
 )
 _BARE_CONTRAST = re.compile(r"\s+(?:but|whereas)\s+", re.IGNORECASE)
-_KIND_WORDS = (
+_KIND_WORDS: tuple[tuple[TensionKind, str], ...] = (
     ("self-correction", r"\b(?:(?:his|her|their|its) own|self-correct\w*|admit\w*|conced\w*|retract\w*)\b"),
     ("institutional", r"\b(?:labs?|compan(?:y|ies)|industry|reports?|regulators?|governments?|polic(?:y|ies)|"
                       r"institution\w*|organi[sz]ations?|frameworks? of)\b"),
@@ -259,18 +260,18 @@ def _perspectives(text: Text, section: Section | None, defined: list[int], draft
         else:
             (blocks[-1][3] if blocks[-1][3] else blocks[-1][2]).append(body)
         if blocks:
-            name, span, stance, evolve = blocks[-1]
-            blocks[-1] = (name, (span[0], line.number), stance, evolve)
+            name, span, stance_parts, evolution_parts = blocks[-1]
+            blocks[-1] = (name, (span[0], line.number), stance_parts, evolution_parts)
     for name, span, stance_parts, evolution_parts in blocks:
         stance, numbers = pop_citations(" ".join(stance_parts))
-        evolution, more = pop_citations(" ".join(evolution_parts))
+        evolution_text, more = pop_citations(" ".join(evolution_parts))
         if not has_words(stance):
             text.warn(span[0], f"perspective of '{name[:40]}' has no stance; left out")
             continue
         numbers = check_citations(list(dict.fromkeys(numbers + more)), defined, text, span[0], "Perspective")
         person_name = clean(re.sub(r"\s*\([^()]*\)\s*$", "", name))
         person = _person(draft, person_name, (span[0], span[0]))
-        draft.perspectives.append(PerspectiveDraft(person, stance, evolution or None, numbers, span))
+        draft.perspectives.append(PerspectiveDraft(person, stance, evolution_text or None, numbers, span))
         draft.about.append(person)
 
 
@@ -306,13 +307,13 @@ def _sides(text: str) -> tuple[str, str] | None:
     parts = sentences(text)
     if len(parts) > 1:
         return parts[0], " ".join(parts[1:])
-    match = _BARE_CONTRAST.search(text)
-    if match and has_words(text[:match.start()]) and has_words(text[match.end():]):
-        return text[:match.start()], text[match.end():]
+    bare = _BARE_CONTRAST.search(text)
+    if bare and has_words(text[:bare.start()]) and has_words(text[bare.end():]):
+        return text[:bare.start()], text[bare.end():]
     return None
 
 
-def _tension_kind(text: str) -> str:
+def _tension_kind(text: str) -> TensionKind:
     for kind, words in _KIND_WORDS:
         if re.search(words, text, re.IGNORECASE):
             return kind

@@ -276,7 +276,8 @@ class Bundle:
         if draft.concept is None:
             return {}
         concept = draft.concept
-        mitigations, related = [], []
+        mitigations: list[dict[str, Any]] = []
+        related: list[dict[str, Any]] = []
         for rel in draft.relations:
             if rel.object is not concept or not isinstance(rel.subject, Mention) or rel.subject is concept:
                 continue

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from kg.ingest._text import Span, defined_terms
+from kg.model import DocumentKind, Level, TensionKind
 
 __all__ = [
     "EntityKind",
@@ -71,7 +72,7 @@ class ClaimDraft:
 class TensionDraft:
     a: ClaimDraft
     b: ClaimDraft
-    kind: str
+    kind: TensionKind
     note: str
     citations: list[int]
     span: Span
@@ -117,7 +118,7 @@ class RelationDraft:
     citations: list[int]
     span: Span
     note: str | None = None
-    level: str | None = None
+    level: Level | None = None
 
 
 @dataclass(eq=False)
@@ -158,7 +159,7 @@ class Draft:
     """Everything extracted from one document, with line spans; ids are filled in by linking."""
 
     format: str
-    kind: str
+    kind: DocumentKind
     title: str
     span: Span
     origin: str | None = None

@@ -45,7 +45,7 @@ PARSERS: Registry[Parser] = Registry("document format", "kg.ingest_formats", ada
 
 def register(name: str, module: str | ModuleType | Parser, aliases: tuple[str, ...] = ()) -> None:
     """Register the parser ``module`` (by name, imported on first use) under ``name`` and its aliases."""
-    PARSERS.register(name, module, aliases=aliases)  # type: ignore[arg-type]
+    PARSERS.register(name, module, aliases=aliases)
 
 
 def formats() -> list[str]:

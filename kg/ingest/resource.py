@@ -110,7 +110,8 @@ def parse(text: Text) -> Draft:
     stable = _STABLE_ID.search("\n".join(line.text for line in text.lines))
     published = parse_date(fields["published"][0]) if "published" in fields else None
     span = (title_line.number, title_line.number)
-    venue_mention = draft.mention("org", venue, (venue_field[1],) * 2, kind="venue") if venue_field else None
+    venue_mention = (draft.mention("org", venue_field[0], (venue_field[1],) * 2, kind="venue")
+                     if venue_field else None)
     source = draft.mention("source", title, span, kind=kind, url=url, published=published,
                            stable_id=stable.group(1) if stable else None, credibility=credibility,
                            summary=summary or None)

@@ -1,8 +1,10 @@
 """SPARQL over the built graph: raw queries, the named query library, two embedded engines, safe by default.
 
->>> result = query(graph, "SELECT ?lab WHERE { ?lab kg:kind 'lab' }")
+>>> len(query(graph, "SELECT ?lab WHERE { ?lab kg:kind 'lab' }"))
+5
 >>> result = query(graph, name="lab-coverage", params={"concept": "deployment-time-spread"})
->>> result.records()[0]["level"], result.df          # rows as dicts, or a pandas DataFrame
+>>> result.records()[0]["level"]          # rows as dicts; result.df is a pandas DataFrame
+'isolated'
 
 Queries see the union of every document's named graph; the project's prefixes (``kg:``, ``concept:``,
 ``rdf:``, ``schema:``, ...) are predeclared. Parameters are bound as RDF terms by the engine, never pasted into
@@ -107,13 +109,15 @@ def _check_bindable(prepared: Prepared, names: list[str], what: str) -> None:
     """Bound variables must occur in the query, and a SELECT must return them (Oxigraph binds no others)."""
     algebra = prepared.parsed.algebra
     if prepared.kind == "select":
-        projected = {str(v) for v in algebra.get("PV") or ()}
+        # CompValue.get(key) answers the key itself when it is missing: test membership instead
+        projected = {str(v) for v in (algebra["PV"] if "PV" in algebra else ())}
         for name in names:
             if name not in projected:
                 shown = " ".join(f"?{v}" for v in sorted(projected))
                 raise UsageError(f"{what} {name}: a bound variable must be in the SELECT clause (it returns {shown})")
         return
-    found = {str(v) for node in walk(algebra) for v in node.get("_vars", ()) if isinstance(v, Variable)}
+    found = {str(v) for node in walk(algebra) for v in (node["_vars"] if "_vars" in node else ())
+             if isinstance(v, Variable)}
     for name in names:
         if name not in found:
             raise UsageError(f"{what} {name}: the query has no variable ?{name}")

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Mapping
-from typing import Protocol
+from typing import Protocol, cast
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.namespace import RDF, XSD
+from rdflib.query import ResultRow
 from rdflib.term import Identifier
 
 from kg._util import excerpt
@@ -24,6 +25,9 @@ from kg.registry import Registry
 from kg.vocab import PREFIXES
 
 __all__ = ["Engine", "ENGINES", "register", "get", "engines", "DEFAULT_ENGINE", "RdflibEngine", "OxigraphEngine"]
+
+#: a triple of a CONSTRUCT or DESCRIBE result
+_Triple = tuple[Identifier, Identifier, Identifier]
 
 #: chosen by bench/bench_query.py: Oxigraph runs the named-query suite many times faster (see the README)
 DEFAULT_ENGINE = "oxigraph"
@@ -45,7 +49,7 @@ EngineFactory = Callable[[Dataset], Engine]
 def _factory(name: str, loaded: object) -> EngineFactory:
     if not callable(loaded):
         raise UsageError(f"query engine '{name}' is not a factory of engines: {excerpt(loaded)}")
-    return loaded  # type: ignore[return-value]
+    return loaded
 
 
 #: engine factories by name; other packages add theirs under the ``kg.query_engines`` entry-point group
@@ -101,10 +105,11 @@ class RdflibEngine:
             if prepared.kind == "ask":
                 return finish(QueryResult("ask", boolean=bool(answer.askAnswer), engine=self.name), prepared)
             if prepared.kind == "graph":
-                triples = list(answer.graph) if answer.graph is not None else []
+                # rdflib types a graph's terms as Node; those of a parsed or constructed graph are Identifiers
+                triples = cast(list[_Triple], list(answer.graph)) if answer.graph is not None else []
                 return finish(QueryResult("graph", triples=triples, engine=self.name), prepared)
             names = [str(v) for v in answer.vars or []]
-            rows = [tuple(row) for row in answer]
+            rows: list[tuple[Identifier | None, ...]] = [tuple(row) for row in answer if isinstance(row, ResultRow)]
         except QueryError:
             raise
         except Exception as err:  # evaluation errors rdflib raises as plain exceptions
@@ -163,7 +168,8 @@ class OxigraphEngine:
         return cls(store)
 
     def run(self, prepared: Prepared, bindings: Mapping[str, Identifier]) -> QueryResult:
-        substitutions = {ox.Variable(name): _to_ox(term) for name, term in bindings.items()}
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(name): _to_ox(term) for name, term in bindings.items()}
         try:
             answer = self.store.query(prepared.text, prefixes=PREFIXES, substitutions=substitutions,
                                       use_default_graph_as_union=not prepared.has_dataset)

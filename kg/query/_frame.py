@@ -52,19 +52,25 @@ def _kind(terms: list[Identifier]) -> str:
     return kinds.pop() if len(kinds) == 1 else "text"
 
 
+def _value(term: Identifier) -> Any:
+    """A literal's Python value: columns typed ``int``, ``float`` or ``bool`` hold only literals."""
+    assert isinstance(term, Literal)
+    return term.toPython()
+
+
 def _column(pd: Any, terms: list[Term], show: Callable[[Identifier], str]) -> Any:
     bound = [t for t in terms if t is not None]
     kind = _kind(bound) if bound else "empty"
     missing = len(bound) < len(terms)
     if kind == "int":
-        return pd.array([None if t is None else int(t.toPython()) for t in terms],
+        return pd.array([None if t is None else int(_value(t)) for t in terms],
                         dtype="Int64" if missing else "int64")
     if kind == "float":
-        return pd.array([float("nan") if t is None else float(t.toPython()) for t in terms], dtype="float64")
+        return pd.array([float("nan") if t is None else float(_value(t)) for t in terms], dtype="float64")
     if kind == "date":
         return pd.to_datetime([None if t is None else str(t) for t in terms], format="ISO8601")
     if kind == "bool":
-        return pd.array([None if t is None else bool(t.toPython()) for t in terms],
+        return pd.array([None if t is None else bool(_value(t)) for t in terms],
                         dtype="boolean" if missing else "bool")
     return pd.Series([None if t is None else show(t) for t in terms], dtype="object" if kind == "empty" else None)
 

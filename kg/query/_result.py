@@ -172,7 +172,9 @@ def _oxigraph(format: ox.QueryResultsFormat) -> Callable[[QueryResult], str]:
 
     def write(result: QueryResult) -> str:
         solutions = ox.parse_query_results(_json(result), ox.QueryResultsFormat.JSON)
-        return solutions.serialize(format=format).decode("utf-8")
+        data = solutions.serialize(format=format)
+        assert data is not None  # without an output to write to, serialize() returns the bytes
+        return data.decode("utf-8")
 
     return write
 

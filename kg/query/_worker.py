@@ -41,7 +41,7 @@ def _die_with_parent() -> None:
 def _child(conn: Connection, load: Loader, prepared: Prepared, bindings: Mapping[str, Identifier]) -> None:
     _die_with_parent()
     try:
-        result: tuple[str, Any] = ("ok", load().run(prepared, bindings))
+        result: tuple[str, QueryResult | KgError] = ("ok", load().run(prepared, bindings))
     except KgError as err:
         result = ("error", err)
     except BaseException as err:  # report a bug in the worker as a one-line error, not a silent death
@@ -64,8 +64,7 @@ def run_with_timeout(load: Loader, prepared: Prepared, bindings: Mapping[str, Id
                      timeout: float) -> QueryResult:
     """Evaluate in a child process; kill it and raise QueryError when ``timeout`` seconds pass first."""
     check_timeout(timeout)
-    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-    context = mp.get_context(method)
+    context = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(sender, load, prepared, bindings), daemon=True)
     process.start()
@@ -74,7 +73,7 @@ def run_with_timeout(load: Loader, prepared: Prepared, bindings: Mapping[str, Id
         if not receiver.poll(timeout):
             raise QueryError(f"{prepared.where}: stopped after the {timeout:g} s timeout (the query did not finish; "
                              "narrow it, add a LIMIT, or raise --timeout)")
-        status, payload = receiver.recv()
+        payload: QueryResult | KgError = receiver.recv()[1]  # ("ok", result) or ("error", err)
     except EOFError:
         raise QueryError(f"{prepared.where}: the query worker died (exit code {process.exitcode})") from None
     finally:
@@ -82,6 +81,6 @@ def run_with_timeout(load: Loader, prepared: Prepared, bindings: Mapping[str, Id
         if process.is_alive():
             process.kill()
         process.join()
-    if status == "error":
+    if isinstance(payload, KgError):
         raise payload
     return payload

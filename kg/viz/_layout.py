@@ -176,7 +176,7 @@ def _refine(xy: np.ndarray, a: np.ndarray, b: np.ndarray, iterations: int = 80) 
         counts = np.zeros(shape)
         np.add.at(counts, (idx[:, 0], idx[:, 1]), 1.0)
         density = np.fft.irfft2(np.fft.rfft2(counts) * _blur_kernel(shape, 1.5), s=shape)
-        gx, gy = np.gradient(density)
+        gx, gy = np.gradient(density, axis=0), np.gradient(density, axis=1)
         force[:, 0] -= gx[idx[:, 0], idx[:, 1]] * length * 0.6
         force[:, 1] -= gy[idx[:, 0], idx[:, 1]] * length * 0.6
         force += _near_repulsion(xy, idx[:, 0] * shape[1] + idx[:, 1], length) / degree[:, None]

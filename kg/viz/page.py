@@ -62,7 +62,9 @@ def viz(graph: KnowledgeGraph, path: str | os.PathLike[str] | None = None, *, fo
     ``layout`` is ``physics`` (vis-network's simulation), ``python`` (precomputed, physics off) or ``auto``
     (``python`` above :data:`LARGE_GRAPH` nodes).
 
-    >>> html = viz(load("data"), "out/graph.html", focus="Alex Mallen", depth=1)
+    >>> html = viz(graph, "out/graph.html", focus="Alex Mallen", depth=1)
+    >>> html.startswith("<!DOCTYPE html>")
+    True
     """
     if layout not in ("auto", "physics", "python"):
         raise UsageError(f"unknown layout '{layout}' (known: auto, physics, python)")
