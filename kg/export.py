@@ -27,6 +27,7 @@ from typing import Any
 import networkx as nx
 from rdflib import Dataset, Graph
 from rdflib.plugins.serializers.trig import TrigSerializer
+from rdflib.term import Identifier
 
 from kg._util import cannot_write, write_bytes
 from kg.dataset import rdf_dataset, union_graph
@@ -193,7 +194,8 @@ class _SortedGraph(Graph):
     """A graph listing subjects and their properties in sorted order, which rdflib's RDF/XML writer follows."""
 
     def subjects(self, predicate: Any = None, object: Any = None, unique: bool = False) -> Any:  # noqa: A002
-        return iter(sorted(set(super().subjects(predicate, object))))
+        found: set[Identifier] = {s for s in super().subjects(predicate, object) if isinstance(s, Identifier)}
+        return iter(sorted(found))
 
     def predicate_objects(self, subject: Any = None, unique: bool = False) -> Any:
         return iter(sorted(set(super().predicate_objects(subject))))
@@ -211,7 +213,8 @@ def jsonld_context() -> dict[str, Any]:
     """The published JSON-LD context (``ontology/context.jsonld``), as its ``@context`` object."""
     path = ONTOLOGY_DIR / "context.jsonld"
     try:
-        return json.loads(path.read_text(encoding="utf-8"))["@context"]
+        context: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))["@context"]
+        return context
     except (OSError, ValueError, KeyError) as err:
         raise ExportError(f"cannot read the JSON-LD context {path}: {err}") from err
 
@@ -230,7 +233,8 @@ def _jsonld(graph: Graph) -> bytes:
     from rdflib.plugins.serializers.jsonld import from_rdf
 
     context = jsonld_context()
-    document = from_rdf(graph, context_data=context, use_native_types=True)
+    # rdflib leaves from_rdf unannotated
+    document = from_rdf(graph, context_data=context, use_native_types=True)  # type: ignore[no-untyped-call]
     document = {"@context": context, **{k: _canonical(v) for k, v in document.items() if k != "@context"}}
     return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
@@ -265,9 +269,9 @@ def _scalar(value: Any) -> Any:
     return value
 
 
-def flat_graph(kg: KnowledgeGraph) -> nx.MultiDiGraph:
+def flat_graph(kg: KnowledgeGraph) -> nx.MultiDiGraph[str]:
     """The networkx view with scalar attributes only (lists and mappings as JSON text), for GraphML/GEXF/CSV."""
-    flat = nx.MultiDiGraph()
+    flat: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for node, attrs in kg.nx.nodes(data=True):
         flat.add_node(node, **{k: _scalar(v) for k, v in attrs.items() if v is not None})
     for subject, obj, key, attrs in kg.nx.edges(keys=True, data=True):

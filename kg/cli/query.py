@@ -21,7 +21,7 @@ from kg.query import (
 __all__ = ["register", "run"]
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
         "query", parents=[common], help="answer a SPARQL query or a named query",
         description="Run SPARQL over the union of the graph's named graphs, with the project's prefixes "
