@@ -1,9 +1,9 @@
 """Ingest documents (briefings, resource cards, concept pages) into data bundles a person reviews.
 
->>> bundle = ingest("briefing.txt", data="data")          # doctest: +SKIP
->>> bundle.document.tensions[0].citations                 # doctest: +SKIP
-[1]
->>> bundle.write("data/documents/" + bundle.slug + ".yaml")   # doctest: +SKIP
+>>> bundle = ingest("briefing.txt", data="data")
+>>> bundle.document.tensions[0].citations
+[1, 3]
+>>> bundle.write("out/" + bundle.slug + ".yaml")   # to review, then move into data/documents/
 
 A format is a parser module in the registry (:mod:`kg.ingest.registry`); ``auto`` recognises it from the
 sections the text has. Names are linked to the entities of ``data`` (:mod:`kg.ingest.linking`); unknown ones
