@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from kg.edges import Edge, check_records
 from kg.graph import KnowledgeGraph
-from kg.load import Corpus, DataDirs, read_corpus
+from kg.loader import Corpus, DataDirs, read_corpus
 from kg.ontology import check_alignment, check_shacl
 from kg.report import Issue, Report
 

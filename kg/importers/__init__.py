@@ -22,7 +22,7 @@ from typing import Any
 
 from kg.errors import UsageError
 from kg.importers._records import MANIFEST_SUFFIX, Imported, ImportReport, write_import
-from kg.load import DataDirs, data_dirs, read_corpus
+from kg.loader import DataDirs, data_dirs, read_corpus
 from kg.model import Node
 from kg.registry import Registry
 from kg.report import Report

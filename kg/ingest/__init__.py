@@ -23,7 +23,7 @@ from kg.ingest.bundle import Bundle
 from kg.ingest.draft import Draft
 from kg.ingest.linking import Index, fresh_id, link
 from kg.ingest.registry import canonical, detect, formats, get, register
-from kg.load import YAML_SUFFIXES, DataDirs, data_dirs
+from kg.loader import YAML_SUFFIXES, DataDirs, data_dirs
 from kg.vocab import is_node_id
 
 __all__ = ["ingest", "ingest_text", "Bundle", "formats", "register"]
