@@ -56,8 +56,9 @@ def parse_yaml(text: str) -> YamlDoc:
     """Parse one YAML document safely, raising :class:`YamlProblem` with a line number."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise YamlProblem(1, f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
-    loader = yaml.SafeLoader(text)
+    loader: yaml.SafeLoader | None = None
     try:
+        loader = yaml.SafeLoader(text)  # the reader refuses NUL and other control characters here
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
@@ -66,10 +67,18 @@ def parse_yaml(text: str) -> YamlDoc:
         line = mark.line + 1 if mark else 1
         context = f" ({err.context} at line {err.context_mark.line + 1})" if err.context and err.context_mark else ""
         raise YamlProblem(line, f"YAML syntax error: {err.problem or err.context}{context}") from None
+    except yaml.reader.ReaderError as err:
+        line = text.count("\n", 0, err.position) + 1
+        code = err.character if isinstance(err.character, int) else ord(err.character)
+        raise YamlProblem(line, f"character U+{code:04X} is not allowed in YAML (a control character, or a file "
+                          "that is not UTF-8 text)") from None
     except yaml.YAMLError as err:
         raise YamlProblem(1, f"YAML error: {_short(str(err))}") from None
+    except RecursionError:
+        raise YamlProblem(_deepest_line(text), f"nested deeper than {MAX_DEPTH} levels") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     doc = YamlDoc(data=None)
     if root is None:
         return doc
@@ -148,9 +157,24 @@ def _scalar(node: ScalarNode) -> Any:
     if tag in (_CORE + "int", _CORE + "float", _CORE + "bool", _CORE + "null"):
         try:
             return _constructor.construct_object(node, deep=True)
-        except (ValueError, yaml.YAMLError):
+        except (ValueError, KeyError, yaml.YAMLError):  # "!!bool abc" fails with a KeyError in PyYAML
             raise YamlProblem(node.start_mark.line + 1, f"bad value {_short(node.value)}") from None
     raise _refused(node.start_mark.line + 1, tag)
+
+
+def _deepest_line(text: str) -> int:
+    """The line where flow brackets first nest deeper than MAX_DEPTH (1 when that is not where it happens)."""
+    depth, line = 0, 1
+    for char in text:
+        if char == "\n":
+            line += 1
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line
+        elif char in "]}":
+            depth -= 1
+    return 1
 
 
 def _refused(line: int, tag: str) -> YamlProblem:

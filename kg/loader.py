@@ -29,7 +29,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from kg._util import excerpt
-from kg._yaml import YamlDoc, YamlProblem, parse_yaml
+from kg._yaml import MAX_BYTES, YamlDoc, YamlProblem, parse_yaml
 from kg.edges import document_nodes
 from kg.errors import UsageError
 from kg.model import (
@@ -52,7 +52,8 @@ __all__ = ["Corpus", "DataDirs", "data_dirs", "read_corpus", "DOCUMENT_LISTS", "
 DataDirs = str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
 
 YAML_SUFFIXES = (".yaml", ".yml")
-_ID_LINE = re.compile(r"^[\s-]*id:\s*['\"]?([a-z]+/[A-Za-z0-9-]+)", re.MULTILINE)
+#: an ``id:`` line of a file that failed to parse; ``[ \t-]`` never crosses a newline, so the scan is linear
+_ID_LINE = re.compile(r"^[ \t-]*id:[ \t]*['\"]?([a-z]+/[A-Za-z0-9-]+)", re.MULTILINE)
 #: the list fields of a document bundle and the model of their items
 DOCUMENT_LISTS: dict[str, type[BaseModel]] = {
     "claims": Claim,
@@ -163,7 +164,8 @@ def _parse(corpus: Corpus, path: Path, report: Report) -> YamlDoc | None:
     except YamlProblem as problem:
         report.add("yaml", problem.message, Location(name, problem.line))
         # keep the ids the file seems to define, so references to them are not reported as dangling too
-        corpus.broken_ids.update(_ID_LINE.findall(text))
+        if len(text) <= MAX_BYTES:
+            corpus.broken_ids.update(_ID_LINE.findall(text))
         return None
     corpus.files[name] = doc
     return doc

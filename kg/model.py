@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict, model_validator
 
 from kg.vocab import ID_KINDS, is_node_id
 
@@ -137,7 +137,9 @@ Text = Annotated[str, Field(min_length=1)]
 #: a date known only to its year or month (``2023``, ``2025-12``), kept at that precision
 Period = Annotated[str, BeforeValidator(lambda v: str(v) if type(v) is int else v),
                    Field(pattern=r"^[0-9]{4}(-(0[1-9]|1[0-2]))?$")]
-Citations = Annotated[list[int], Field(min_length=1)]
+#: a citation number: an integer, never a boolean (YAML's ``true`` is not [1])
+CitationNumber = Annotated[int, Strict()]
+Citations = Annotated[list[CitationNumber], Field(min_length=1)]
 
 
 class Record(BaseModel):
@@ -369,7 +371,7 @@ class Perspective(Record):
     person: NodeId
     stance: Annotated[Text, Lit("stance")]
     evolution: Annotated[str | None, Lit("evolution")] = None
-    citations: list[int] = []
+    citations: list[CitationNumber] = []
     lines: Annotated[LineSpan | None, Lit("lines")] = None
 
 
@@ -420,7 +422,7 @@ class Document(Node):
     summary: Annotated[str | None, Lit("summary")] = None
     why_it_matters: Annotated[str | None, Lit("whyItMatters")] = None
     about: Annotated[list[NodeId], Link("about")] = []
-    citations: dict[int, NodeId] = {}
+    citations: dict[CitationNumber, NodeId] = {}
     claims: list[Claim] = []
     tensions: list[Tension] = []
     events: list[Event] = []

@@ -136,3 +136,15 @@ def test_cli_matches_the_api_and_is_deterministic(graph: kg.KnowledgeGraph) -> N
     runs = [run_kg("brief", "--topic", "deployment-time-spread", env={"PYTHONHASHSEED": s}) for s in ("3", "4")]
     assert runs[0].code == 0 and runs[0].out == runs[1].out
     assert runs[0].out == kg.brief(graph, topic="deployment-time-spread")
+
+
+def test_a_template_asking_for_too_much_names_its_line(graph: kg.KnowledgeGraph, tmp_path: Path) -> None:
+    """``range(10**9)`` used to crash as an internal OverflowError (issue "Hardening", item 7)."""
+    template = tmp_path / "greedy.md.j2"
+    template.write_text("# {{ title }}\n{% for i in range(10**9) %}{{ i }}{% endfor %}\n", encoding="utf-8")
+    with pytest.raises(ExportError) as info:
+        kg.brief(graph, document=MALLEN, template=template)
+    assert str(info.value).startswith(f"{template}:2: ")
+    result = run_kg("brief", "--document", MALLEN, "--template", str(template))
+    assert (result.code, result.out) == (1, "")
+    assert result.err.startswith(f"kg: error: {template}:2: ") and len(result.err.splitlines()) == 1

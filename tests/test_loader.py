@@ -46,3 +46,16 @@ def test_bad_introduced_entity_is_located(minimal):
 def test_empty_data_dir_is_reported(tmp_path):
     report = kg.validate(tmp_path, shacl=False)
     assert [i.code for i in report.errors] == ["empty"]
+
+
+def test_booleans_are_not_citation_numbers(minimal):
+    """YAML's ``true`` used to be read as citation [1], as a number and as a key (issue "Hardening", item 9)."""
+    path = minimal / DOC
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  1: source/roe-post", "  true: source/roe-post")
+                    .replace("    citations: [1]\n", "    citations: [true]\n", 1), encoding="utf-8")
+    messages = [str(i) for i in kg.validate(minimal, shacl=False).errors]
+    assert sorted(messages) == sorted([
+        f"{minimal / DOC}:5: Document citations.1.[key]: Input should be a valid integer (got 'True')",
+        f"{minimal / DOC}:14: Claim citations.0: Input should be a valid integer (got 'True')",
+    ])

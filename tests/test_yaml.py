@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+import kg
 from kg._yaml import MAX_NODES, YamlProblem, parse_yaml
 from tests.conftest import BILLION_LAUGHS_TEXT as BILLION_LAUGHS
 
@@ -63,3 +64,30 @@ def test_size_cap():
 def test_merge_keys_refused():
     with pytest.raises(YamlProblem, match="keys"):
         parse_yaml("a: &a {x: 1}\nb:\n  <<: *a\n")
+
+
+# -- malformed input that used to crash or hang (issue "Hardening", items 1, 2) ------------------------------------
+
+@pytest.mark.parametrize(("text", "line", "message"), [
+    ("a: " + "[" * 2000 + "\n", 1, "nested deeper than 64 levels"),
+    ("a:\n  b: " + "{a: " * 2000 + "\n", 2, "nested deeper than 64 levels"),
+    ("name: a\x00b\n", 1, "character U+0000 is not allowed in YAML"),
+    ("ok: 1\nname: a\x1bb\n", 2, "character U+001B is not allowed in YAML"),
+    ("- id: person/x\n  name: !!bool abc\n", 2, "bad value abc"),
+])
+def test_malformed_yaml_is_a_located_problem(text: str, line: int, message: str):
+    with pytest.raises(YamlProblem) as info:
+        parse_yaml(text)
+    assert (info.value.line, info.value.message.split(" (")[0]) == (line, message)
+
+
+def test_a_broken_file_of_dashes_fails_with_its_line_in_linear_time(tmp_path):
+    """`-` lines before a broken one made the id scan of a broken file backtrack across lines (quadratic)."""
+    from kg.loader import _ID_LINE
+
+    assert _ID_LINE.findall("- id: person/a\n-\n-\n  id: person/b\nnot: id: person/c\n") == ["person/a", "person/b"]
+    assert _ID_LINE.findall("-\n" * 3 + "id: person/x") == ["person/x"]  # an id line is still its own line
+    (tmp_path / "entities").mkdir()
+    (tmp_path / "entities" / "people.yaml").write_text("-\n" * 80_000 + "- id: person/x\n  name: [broken\n")
+    report = kg.validate(tmp_path, shacl=False)
+    assert [(i.location.line if i.location else None, i.code) for i in report.errors] == [(80_002, "yaml")]

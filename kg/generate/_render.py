@@ -119,6 +119,9 @@ def render(name: str, fmt: str, context: dict[str, Any], template: str | Path | 
         raise ExportError(f"{label}:{err.lineno}: {err.message}") from err
     except TemplateError as err:
         raise ExportError(f"{_template_place(label)}: {err}") from err
+    except (OverflowError, MemoryError, RecursionError, ArithmeticError) as err:  # range(10**9) and the like
+        raise ExportError(f"{_template_place(label)}: the template asks for too much "
+                          f"({type(err).__name__}: {err or 'too large'})") from err
     if fmt == "md":
         return Markdown(re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n")
     return text
