@@ -171,7 +171,22 @@ def check_records(nodes: Mapping[str, Node], documents: Mapping[str, Document], 
             continue
         seen[edge.key] = placed
         edges.append(edge)
+    _warn_broader_cycles(edges, records, report)
     return edges
+
+
+def _warn_broader_cycles(edges: list[Edge], records: _Checked, report: Report) -> None:
+    """A ``broader`` cycle is allowed (the data stays usable: topics include their narrower concepts once) but
+    almost always a mistake, so each cycle is a warning at its first concept."""
+    import networkx as nx
+
+    hierarchy: nx.DiGraph[str] = nx.DiGraph((e.subject, e.object) for e in edges if e.relation == "broader")
+    # each cycle from its smallest id, in the order the edges run
+    cycles = [c[c.index(min(c)):] + c[:c.index(min(c))] for c in nx.simple_cycles(hierarchy)]
+    for cycle in sorted(cycles):
+        path = " → ".join([*cycle, cycle[0]])
+        report.add("broader-cycle", f"broader concepts form a cycle: {path}", records.locate(cycle[0], "broader"),
+                   severity="warning")
 
 
 def _check_edge(records: _Checked, placed: Placed, report: Report) -> bool:

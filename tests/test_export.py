@@ -471,3 +471,24 @@ def test_an_export_naming_the_published_context_url_reads_back_offline(graph, ex
     document["@context"] = "https://w3id.org/kg-ai-risk/context.jsonld"
     loaded = kg.load_rdf(json.dumps(document).encode(), format="jsonld")
     assert isomorphic(_flat(loaded), union_graph(graph))
+
+
+def test_a_killed_export_leaves_no_temporary_file_behind(tmp_path):
+    """``kill -9`` mid-write used to leave ``.NAME.RANDOM.tmp`` for good (issue "Hardening", item 3): the next
+    write of the same file removes the temporary files of writers that are gone, and only theirs."""
+    target = tmp_path / "graph.nt"
+    code = ("import os, sys, kg._util\n"
+            "def write(handle):\n"
+            "    handle.write(b'partial'); handle.flush(); os.kill(os.getpid(), 9)\n"
+            f"kg._util.write_atomic({str(target)!r}, write)\n")
+    import subprocess
+    import sys
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True)
+    assert proc.returncode == -9
+    orphans = list(tmp_path.glob(".graph.nt.*.tmp"))
+    assert len(orphans) == 1 and not target.exists()
+    alive = tmp_path / f".graph.nt.{os.getpid()}.inflight.tmp"  # a live writer's file is left alone
+    alive.write_bytes(b"")
+    result = run_kg("export", "--format", "nt", "-o", str(target))
+    assert result.code == 0, result.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["graph.nt", alive.name])

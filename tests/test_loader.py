@@ -59,3 +59,20 @@ def test_booleans_are_not_citation_numbers(minimal):
         f"{minimal / DOC}:5: Document citations.1.[key]: Input should be a valid integer (got 'True')",
         f"{minimal / DOC}:14: Claim citations.0: Input should be a valid integer (got 'True')",
     ])
+
+
+def test_a_broader_cycle_is_a_warning(minimal):
+    """Allowed (topics still include each narrower concept once) but almost always a mistake: one warning per
+    cycle, at its first concept (issue "Hardening", item 9)."""
+    path = minimal / "entities" / "concepts.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("  kind: failure-mode\n", "  kind: failure-mode\n  broader: [concept/sandboxing]\n", 1)
+    text = text.replace("  kind: mitigation\n", "  kind: mitigation\n  broader: [concept/reward-tampering]\n", 1)
+    path.write_text(text, encoding="utf-8")
+    report = kg.validate(minimal, shacl=False)
+    assert report.ok
+    assert [str(i) for i in report.issues if i.code == "broader-cycle"] == [
+        f"{path}:4: warning: broader concepts form a cycle: concept/reward-tampering → concept/sandboxing → "
+        "concept/reward-tampering"]
+    assert kg.load(minimal).resolve("Sandboxing") == "concept/sandboxing"
+    assert kg.tensions(kg.load(minimal), topic="reward-tampering")  # a topic with a cycle still generates
