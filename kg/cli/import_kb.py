@@ -7,7 +7,7 @@ import json
 import sys
 
 from kg.errors import DataError, UsageError
-from kg.importers import import_kb, importers, rich_progress
+from kg.importers import ImportReport, import_kb, rich_progress
 
 __all__ = ["register", "run"]
 
@@ -19,7 +19,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], co
         "project's data format: into a new directory (-o DIR), linking to the entities of the --data "
         "directories, or merged into the first --data directory, whose curated records stay as they are and win. "
         "Re-importing the same snapshot rewrites nothing; a newer one replaces what changed.")
-    parser.add_argument("kb", metavar="KB", help=f"the knowledge base: {', '.join(sorted(importers()))}")
+    # a fixed help text: listing the importers here would import them on every kg command
+    parser.add_argument("kb", metavar="KB", help="the knowledge base, such as longterm-wiki (an unknown name lists "
+                        "the known ones)")
     parser.add_argument("path", metavar="PATH", help="the snapshot or clone to read")
     parser.add_argument("-o", "--output", metavar="DIR",
                         help="write a new data directory (default: merge into the first --data directory)")
@@ -48,8 +50,8 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _summary(report: object) -> None:
-    data = report.to_json()  # type: ignore[attr-defined]
+def _summary(report: ImportReport) -> None:
+    data = report.to_json()
     counts = data["counts"]
     width = max((len(k) for k in counts), default=0)
     where = ", ".join(data["lists"].get("written to", []))

@@ -12,6 +12,7 @@ ImportReport)``; it only builds records. :func:`import_kb` links them to the cur
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import pkgutil
 import sys
@@ -78,8 +79,6 @@ def _known(dirs: tuple[Path, ...], skip: set[Path]) -> dict[str, Node]:
 
 
 def _own_files(out: Path, name: str) -> set[Path]:
-    import json
-
     manifest = out / f"{name}{MANIFEST_SUFFIX}"
     try:
         files = json.loads(manifest.read_text(encoding="utf-8")).get("files", {})
