@@ -37,6 +37,7 @@ from kg.model import (
 from kg.report import Issue, Location
 
 __all__ = [
+    "Citations",
     "Layout",
     "NAME",
     "POSITION_MATCH",
@@ -250,6 +251,24 @@ class _Sources:
         return best[1] if best else None
 
 
+class Citations(dict[int, str]):
+    """A document's numbered sources (number -> source id): a source gets its number when first cited."""
+
+    def __init__(self, *first: str) -> None:
+        super().__init__()
+        self._numbers: dict[str, int] = {}
+        for source_id in first:
+            self.cite(source_id)
+
+    def cite(self, source_id: str) -> int:
+        """The number of ``source_id``, given the next one on its first citation."""
+        number = self._numbers.get(source_id)
+        if number is None:
+            number = self._numbers[source_id] = len(self) + 1
+            self[number] = source_id
+        return number
+
+
 @dataclass
 class _Page:
     """One page being turned into a document bundle."""
@@ -259,19 +278,14 @@ class _Page:
     page: Page
     entity: str
     source: str
-    citations: dict[int, str] = field(default_factory=dict)
+    citations: Citations = field(default_factory=Citations)
     claims: list[Claim] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
     tensions: list[Tension] = field(default_factory=list)
     relations: list[RelationRecord] = field(default_factory=list)
 
     def cite(self, source_id: str) -> int:
-        for number, known in self.citations.items():
-            if known == source_id:
-                return number
-        number = len(self.citations) + 1
-        self.citations[number] = source_id
-        return number
+        return self.citations.cite(source_id)
 
 
 class _State:

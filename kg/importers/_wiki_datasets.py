@@ -19,6 +19,7 @@ from kg.importers._wiki_base import (
     _SOURCE_KINDS,
     POSITION_MATCH,
     WIKI_ORG,
+    Citations,
     _date,
     _Page,
     _State,
@@ -45,14 +46,8 @@ class _Datasets(_State):
         display = self.where(path) if path else "cruxes.yaml"
         dataset = self.sources.own("source/longterm-wiki-cruxes", title="Longterm Wiki cruxes", kind="dataset",
                                    venue=WIKI_ORG, origin=display)
-        citations: dict[int, str] = {1: dataset}
-
-        def cite(source_id: str) -> int:
-            for number, known in citations.items():
-                if known == source_id:
-                    return number
-            citations[len(citations) + 1] = source_id
-            return len(citations)
+        citations = Citations(dataset)
+        cite = citations.cite
 
         claims: list[Claim] = []
         questions: list[Question] = []
@@ -146,7 +141,7 @@ class _Datasets(_State):
         assert self.index is not None
         dataset = self.sources.own("source/longterm-wiki-experts", title="Longterm Wiki expert positions",
                                    kind="dataset", venue=WIKI_ORG, origin=display)
-        citations: dict[int, str] = {1: dataset}
+        citations = Citations(dataset)
         claims: list[Claim] = []
         for expert in data:
             if not isinstance(expert, dict) or not isinstance(expert.get("id"), str):
@@ -172,15 +167,9 @@ class _Datasets(_State):
                 numbers = [1]
                 if _text(position.get("source")):
                     text = _text(position["source"])
-                    number = len(citations) + 1
-                    source_id = self.sources.own(f"source/expert-{slugify(text, 50)}", title=text, kind="article",
-                                                 origin=f"{display}#{expert['id']}")
-                    existing = [n for n, s in citations.items() if s == source_id]
-                    if existing:
-                        number = existing[0]
-                    else:
-                        citations[number] = source_id
-                    numbers.append(number)
+                    numbers.append(citations.cite(self.sources.own(
+                        f"source/expert-{slugify(text, 50)}", title=text, kind="article",
+                        origin=f"{display}#{expert['id']}")))
                 date, period = _date(position.get("date"))
                 view = _text(position.get("view")) or "(no view)"
                 claims.append(Claim(
