@@ -19,7 +19,7 @@ from markupsafe import Markup
 from kg.errors import ExportError
 
 __all__ = ["excerpt", "write_atomic", "write_bytes", "cannot_write", "safe_url", "package_version", "md_escape",
-           "md_inline", "md_block"]
+           "md_inline", "md_block", "display_path"]
 
 
 def package_version() -> str:
@@ -28,6 +28,15 @@ def package_version() -> str:
         return version("kg")
     except PackageNotFoundError:  # pragma: no cover - the tests run an installed kg
         return "0+unknown"
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """A file name for messages as users typed it: relative to the current directory when it lies below it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return str(path)
+    return str(path) if relative.startswith("..") else relative
 
 
 def excerpt(value: object, limit: int = 40) -> str:

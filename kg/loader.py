@@ -28,7 +28,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from kg._util import excerpt
+from kg._util import display_path, excerpt
 from kg._yaml import MAX_BYTES, YamlDoc, YamlProblem, parse_yaml
 from kg.edges import document_nodes
 from kg.errors import UsageError
@@ -150,7 +150,7 @@ def _files(folder: Path) -> list[Path]:
 
 
 def _parse(corpus: Corpus, path: Path, report: Report) -> YamlDoc | None:
-    name = _display(corpus.root, path)
+    name = display_path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
@@ -179,7 +179,7 @@ def _registry_kind(path: Path) -> str:
 
 
 def _read_registry(corpus: Corpus, path: Path, report: Report, level: int) -> None:
-    name = _display(corpus.root, path)
+    name = display_path(path)
     model = ENTITY_FILES.get(_registry_kind(path))
     if model is None:
         known = ", ".join(f"{k}.yaml" for k in ENTITY_FILES)
@@ -204,7 +204,7 @@ def _read_registry(corpus: Corpus, path: Path, report: Report, level: int) -> No
 
 
 def _read_document(corpus: Corpus, path: Path, report: Report, level: int) -> None:
-    name = _display(corpus.root, path)
+    name = display_path(path)
     doc = _parse(corpus, path, report)
     if doc is None:
         return
@@ -337,11 +337,3 @@ def _message(error: ErrorDetails) -> str:
     message = str(error["msg"])
     return message.removeprefix("Value error, ")
 
-
-def _display(root: Path, path: Path) -> str:
-    """A file name as users typed it: relative to the current directory when possible."""
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:  # pragma: no cover - different drive on Windows
-        return str(path)
-    return str(path) if relative.startswith("..") else relative

@@ -8,6 +8,7 @@ report); the stages live in ``_wiki_pages`` (pages), ``_wiki_datasets`` (cruxes,
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -20,6 +21,7 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import ValidationError
 
+from kg._util import display_path
 from kg.errors import UsageError
 from kg.importers._mdx import Component, Page
 from kg.importers._records import ImportReport, slugify
@@ -56,7 +58,6 @@ __all__ = [
     "_TIER_LABELS",
     "_Venue",
     "_date",
-    "_display",
     "_scalar_text",
     "_text",
     "find_layout",
@@ -125,14 +126,6 @@ def find_layout(path: str | os.PathLike[str]) -> Layout:
     return Layout(root, entity_files, pages, files)
 
 
-def _display(path: Path) -> str:
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:  # pragma: no cover - another drive on Windows
-        return str(path)
-    return str(path) if relative.startswith("../..") else relative
-
-
 def _text(value: Any) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
@@ -172,8 +165,6 @@ def _url_key(url: str) -> str:
 
 
 def _hash(text: str, n: int = 6) -> str:
-    import hashlib
-
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:n]
 
 
@@ -307,6 +298,7 @@ class _State:
         self.documents: list[Document] = []
         self.index: NameIndex | None = None
         self.crux_components: dict[str, list[tuple[Component, _Page]]] = {}
+        self._known_names: dict[tuple[str, str], str] | None = None
 
     # -- helpers ------------------------------------------------------------------------------------------------
     def problem(self, message: str, file: str, line: int | None = None) -> None:
@@ -331,24 +323,24 @@ class _State:
             return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         except yaml.YAMLError as err:
             mark = getattr(err, "problem_mark", None)
-            self.problem(f"invalid YAML: {getattr(err, 'problem', err)}", _display(path),
+            self.problem(f"invalid YAML: {getattr(err, 'problem', err)}", display_path(path),
                          mark.line + 1 if mark else None)
         except (OSError, UnicodeDecodeError) as err:
-            self.problem(f"cannot read file: {err}", _display(path))
+            self.problem(f"cannot read file: {err}", display_path(path))
         return None
 
     def _same_as_known(self, kind: str, name: str) -> str | None:
         """The curated entity of this kind with exactly this name or alias (normalized), if one."""
-        head = re.sub(r"\s*\([^()]*\)\s*$", "", name)  # "Meta AI (FAIR)" is Meta AI
-        for wanted in dict.fromkeys((normalize(name), normalize(head))):
+        if self._known_names is None:  # built once: (class, normalized name or alias) -> the first node so named
+            self._known_names = {}
             for node in self.known.values():
-                if node.rdf_class != kind:
-                    continue
-                names = [node.caption, *getattr(node, "aliases", [])]
-                if wanted and any(normalize(n) == wanted for n in names):
-                    return node.id
+                for known in (node.caption, *getattr(node, "aliases", [])):
+                    self._known_names.setdefault((node.rdf_class, normalize(known)), node.id)
+        head = re.sub(r"\s*\([^()]*\)\s*$", "", name)  # "Meta AI (FAIR)" is Meta AI
+        for wanted in (normalize(name), normalize(head)):
+            if wanted and (kind, wanted) in self._known_names:
+                return self._known_names[(kind, wanted)]
         return None
-
 
     # -- names --------------------------------------------------------------------------------------------------
     def build_index(self) -> None:
@@ -369,7 +361,7 @@ class _State:
         """The node id that holds a view for ``name``: a person, an organization, or a holder group."""
         assert self.index is not None
         resolution = self.index.resolve(name)
-        self._count_holder(resolution, context)
+        self._count_holder(resolution)
         if resolution.kind in ("person", "org") and resolution.id:
             if resolution.org and resolution.id in self.people:
                 affiliations = self.people[resolution.id].setdefault("affiliations", [])
@@ -378,13 +370,13 @@ class _State:
             return resolution.id
         return self.group(name, resolution.org if resolution.kind == "org-group" else None, context)
 
-    def _count_holder(self, resolution: Resolution, context: str) -> None:
+    def _count_holder(self, resolution: Resolution) -> None:
         label = {"person": "person", "org": "organization", "org-group": "group tied to an organization",
                  "group": "group of its own"}[resolution.kind]
         self.report.counts[f"holders: {label}"] += 1
-        target = resolution.id or resolution.org or ""
-        self.report.note(f"holders: {label}", f"{resolution.name} → {target} ({resolution.how})".replace(" → ()", "")
-                         if target else f"{resolution.name} ({resolution.how or 'no match'})")
+        target = resolution.id or resolution.org
+        self.report.note(f"holders: {label}", f"{resolution.name} → {target} ({resolution.how})" if target
+                         else f"{resolution.name} ({resolution.how or 'no match'})")
 
     def group(self, name: str, org: str | None, origin: str) -> str:
         group_id = f"group/{slugify(name)}"
@@ -393,7 +385,6 @@ class _State:
         if org and org not in record["affiliations"]:
             record["affiliations"].append(org)
         return group_id
-
 
 
 def first_error(err: Exception) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from kg._util import display_path
 from kg.importers._mdx import Component, MdxError, Page, Ref, parse_page
 from kg.importers._records import slugify
 from kg.importers._wiki_base import (
@@ -24,7 +25,6 @@ from kg.importers._wiki_base import (
     _FOLDER_KINDS,
     WIKI_ORG,
     _date,
-    _display,
     _Page,
     _State,
     _text,
@@ -51,7 +51,7 @@ class _Pages(_State):
         stems = Counter(path.stem for path in paths)
         iterator: Iterable[Path] = self.progress(paths, len(paths)) if self.progress else paths
         for path in iterator:
-            display = _display(path)
+            display = display_path(path)
             try:
                 page = parse_page(path.read_text(encoding="utf-8"), display, strict=_DATA_COMPONENTS)
             except MdxError as err:

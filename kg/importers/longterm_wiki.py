@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from kg._util import display_path
 from kg.importers._records import Imported, ImportReport, slugify
 from kg.importers._resolve import normalize
 from kg.importers._wiki_base import (  # noqa: F401 - NAME and the rules are re-exported
@@ -29,7 +30,6 @@ from kg.importers._wiki_base import (  # noqa: F401 - NAME and the rules are re-
     TENSION_RULE,
     WIKI_ORG,
     Layout,
-    _display,
     _scalar_text,
     _text,
     _Venue,
@@ -63,7 +63,7 @@ class _Reader(_Pages, _Datasets):
             if data is None:
                 continue
             if not isinstance(data, list):
-                self.problem("an entity file must be a list of entities", _display(path))
+                self.problem("an entity file must be a list of entities", display_path(path))
                 continue
             for entry in data:
                 if isinstance(entry, dict) and isinstance(entry.get("id"), str):
@@ -198,7 +198,7 @@ class _Reader(_Pages, _Datasets):
             name = _text(entry.get("name")) or entry["id"]
             tier = entry.get("credibility")
             if not isinstance(tier, int) or not 1 <= tier <= 5:
-                self.problem(f"venue '{entry['id']}' has no credibility tier 1-5", _display(path))  # type: ignore[arg-type]
+                self.problem(f"venue '{entry['id']}' has no credibility tier 1-5", display_path(path))  # type: ignore[arg-type]
                 continue
             our = f"org/{slugify(entry['id'])}"
             same = self._same_as_known("Organization", name) or self._wiki_org(our, name)
