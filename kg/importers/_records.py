@@ -75,27 +75,22 @@ class Imported:
 
 
 def _record_data(record: Node) -> dict[str, Any]:
+    """The record as the data format writes it: its id first, default values left out."""
     data = record.model_dump(mode="python", exclude_defaults=True)
-    data["id"] = record.id
-    return {"id": data.pop("id"), **data}
+    data.pop("id", None)
+    return {"id": record.id, **data}
 
 
-def _files(imported: Imported, merge: bool) -> dict[str, tuple[str, list[str]]]:
-    """Relative path -> (YAML text, ids of the records in it)."""
+def _files(imported: Imported, merge: bool) -> dict[str, str]:
+    """Relative path -> YAML text."""
     header = f"# Imported by `kg import {imported.name}`: regenerated on each import, do not edit by hand.\n"
-    files: dict[str, tuple[str, list[str]]] = {}
+    files: dict[str, str] = {}
     for kind, records in imported.entities.items():
-        if not records:
-            continue
-        ordered = sorted(records, key=lambda r: r.id)
-        name = f"entities/{kind}.{imported.name}.yaml" if merge else f"entities/{kind}.yaml"
-        files[name] = (header + dump_yaml([_record_data(r) for r in ordered]), [r.id for r in ordered])
+        if records:
+            name = f"entities/{kind}.{imported.name}.yaml" if merge else f"entities/{kind}.yaml"
+            files[name] = header + dump_yaml([_record_data(r) for r in sorted(records, key=lambda r: r.id)])
     for document in sorted(imported.documents, key=lambda d: d.id):
-        slug = document.id.split("/", 1)[1]
-        data = _record_data(document)
-        ids = [document.id, *(item.id for key in ("claims", "tensions", "events", "questions")
-                              for item in getattr(document, key))]
-        files[f"documents/{slug}.yaml"] = (header + dump_yaml(data), ids)
+        files[f"documents/{document.id.split('/', 1)[1]}.yaml"] = header + dump_yaml(_record_data(document))
     return files
 
 
@@ -116,16 +111,12 @@ def write_import(imported: Imported, out: Path, report: ImportReport, *, merge: 
             previous = json.loads(manifest_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             previous = {}
-    old_files: dict[str, dict[str, str]] = previous.get("files", {}) if isinstance(previous, dict) else {}
+    old_files: dict[str, str] = previous.get("files", {}) if isinstance(previous, dict) else {}
     files = _files(imported, merge)
     for name in files:
-        target = out / name
-        if target.exists() and name not in old_files and not previous and merge:
-            raise UsageError(f"{target} exists and was not written by `kg import {imported.name}`; "
+        if merge and not previous and (out / name).exists():
+            raise UsageError(f"{out / name} exists and was not written by `kg import {imported.name}`; "
                              "refusing to overwrite it")
-    new_files: dict[str, dict[str, str]] = {}
-    for name, (text, ids) in files.items():
-        new_files[name] = {"digest": _digest(text), "records": str(len(ids))}
     old_records = previous.get("records", {}) if isinstance(previous, dict) else {}
     new_records = _record_digests(imported)
     added = sum(1 for r in new_records if r not in old_records)
@@ -135,7 +126,7 @@ def write_import(imported: Imported, out: Path, report: ImportReport, *, merge: 
                       "unchanged": len(new_records) - added - changed}
     for sub in ("entities", "documents"):
         (out / sub).mkdir(parents=True, exist_ok=True)
-    for name, (text, _ids) in files.items():
+    for name, text in files.items():
         target = out / name
         payload = text.encode("utf-8")
         if target.is_file() and target.read_bytes() == payload:
@@ -145,7 +136,8 @@ def write_import(imported: Imported, out: Path, report: ImportReport, *, merge: 
         stale = out / name
         if stale.is_file():
             stale.unlink()
-    manifest = {"importer": imported.name, "source": report.source, "files": new_files, "records": new_records}
+    manifest = {"importer": imported.name, "source": report.source,
+                "files": {name: _digest(text) for name, text in files.items()}, "records": new_records}
     write_bytes(manifest_path, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode("utf-8"))
     report.files = sorted(files)
 
