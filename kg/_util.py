@@ -57,7 +57,7 @@ def write_atomic(path: str | os.PathLike[str], write: Callable[[IO[bytes]], obje
     """
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
-    _remove_orphans(directory, target.name)
+    _remove_orphans(directory)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -76,14 +76,25 @@ def write_atomic(path: str | os.PathLike[str], write: Callable[[IO[bytes]], obje
         raise
 
 
-def _remove_orphans(directory: Path, name: str) -> None:
-    """Delete the temporary files of earlier writes of ``name`` whose process is gone (killed mid-write: the
-    name carries the writer's pid), so a ``kill -9`` never leaves one behind for good."""
-    for tmp in directory.glob(f".{name}.*.tmp"):
-        pid = tmp.name[len(name) + 2:].split(".", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
-            with contextlib.suppress(OSError):
-                tmp.unlink()
+#: ``.NAME.PID.RANDOM.tmp``, the temporary file of :func:`write_atomic` (mkstemp's RANDOM has no dots)
+_TEMPORARY = re.compile(r"^\..+\.([0-9]+)\.[A-Za-z0-9_]+\.tmp$")
+_swept: set[Path] = set()
+
+
+def _remove_orphans(directory: Path) -> None:
+    """Delete the temporary files of earlier writes into ``directory`` whose process is gone (killed mid-write:
+    the name carries the writer's pid), so a ``kill -9`` never leaves one behind for good. Once per directory
+    and process: a run writing many files into one directory lists it once."""
+    key = directory.resolve()
+    if key in _swept:
+        return
+    _swept.add(key)
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(directory):
+            match = _TEMPORARY.match(entry.name)
+            if match and not _alive(int(match.group(1))):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
 
 
 def _alive(pid: int) -> bool:
