@@ -66,9 +66,8 @@ class _Pages(_State):
                 self.report.note("page warnings", f"{display}:{warning}")
             relative = path.relative_to(root)
             folder = relative.parts[0] if len(relative.parts) > 1 else ""
-            stem = path.stem if path.stem != "index" else (folder or "index")
-            slug = slugify(stem if stems.get(path.stem, 0) == 1 and path.stem != "index"
-                           else "-".join((*relative.parts[:-1], path.stem)))
+            unique = stems[path.stem] == 1 and path.stem != "index"  # else the folders tell pages apart
+            slug = slugify(path.stem if unique else "-".join((*relative.parts[:-1], path.stem)))
             try:
                 self._page(page, slug, self.where(path), folder)
             except (ValidationError, ValueError) as err:
@@ -95,9 +94,10 @@ class _Pages(_State):
             state.cite(self._ref(ref, display))
         self._mentions(state)
         self._quick_assessment(state)
+        handlers = {"Crux": self._crux_component, "DisagreementMap": self._disagreement,
+                    "KeyQuestions": self._key_questions, "KeyPeople": self._key_people}
         for component in page.components:
-            handler = {"Crux": self._crux_component, "DisagreementMap": self._disagreement,
-                       "KeyQuestions": self._key_questions, "KeyPeople": self._key_people}.get(component.name)
+            handler = handlers.get(component.name)
             if handler is not None:
                 handler(state, component)
         self.documents.append(Document(
@@ -117,7 +117,7 @@ class _Pages(_State):
         same = self._same_as_known(cls, title)
         if same:
             return same
-        if our in self.known or our in self.people or our in self.orgs or our in self.concepts:
+        if self.exists(our):
             return our
         common = {"id": our, "origin": display, "numeric_id": _text(fm.get("numericId")) or None}
         description = _text(fm.get("description")) or None
