@@ -37,6 +37,7 @@ from kg.model import (
     RelationRecord,
     Tension,
 )
+from kg.vocab import ID_KINDS
 
 __all__ = ["_Pages"]
 
@@ -113,7 +114,7 @@ class _Pages(_State):
         """The entity of a page whose numericId matches none: a topic of its own, typed from its folder."""
         kind, sub = _FOLDER_KINDS.get(folder, ("concept", "other"))
         our = f"{kind}/{slug}"
-        cls = {"person": "Person", "org": "Organization", "concept": "Concept"}[kind]
+        cls = ID_KINDS[kind]
         same = self._same_as_known(cls, title)
         if same:
             return same

@@ -48,6 +48,7 @@ from kg.model import (
     Person,
     RelationRecord,
 )
+from kg.vocab import ID_KINDS
 
 __all__ = ["NAME", "Layout", "find_layout", "read", "POSITION_MATCH", "TENSION_RULE"]
 
@@ -72,7 +73,7 @@ class _Reader(_Pages, _Datasets):
             wiki_type = entry.get("type")
             kind = "person" if wiki_type == "person" else "org" if wiki_type == "organization" else "concept"
             our = f"{kind}/{slugify(entry['id'])}"
-            cls = {"person": "Person", "org": "Organization", "concept": "Concept"}[kind]
+            cls = ID_KINDS[kind]
             if our not in self.known:
                 our = self._same_as_known(cls, _text(entry.get("title"))) or our
             self.ids[entry["id"]] = our
