@@ -7,14 +7,27 @@ empty ``out`` to write to, and ``briefing.txt`` (a briefing from tests/fixtures/
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import kg
+from kg.cache import ENV as CACHE_ENV
 
 ROOT = Path(__file__).resolve().parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Every load in the tests, and every ``kg`` they run, uses one build cache of the session's own (never the
+    user's): a test that wants another, or none, sets KG_CACHE_DIR itself."""
+    if CACHE_ENV not in os.environ:
+        folder = tempfile.mkdtemp(prefix="kg-test-cache-")
+        os.environ[CACHE_ENV] = folder
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 @pytest.fixture(scope="session")

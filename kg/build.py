@@ -9,6 +9,7 @@ memory); the loader's file:line map goes along as ``graph.locations``, for error
 
 from __future__ import annotations
 
+from kg.cache import CacheSetting, cache_dir, cached
 from kg.edges import Edge, check_records
 from kg.graph import KnowledgeGraph
 from kg.loader import Corpus, DataDirs, read_corpus
@@ -20,15 +21,26 @@ __all__ = ["load", "validate", "DEFAULT_DATA_DIR"]
 DEFAULT_DATA_DIR = "data"
 
 
-def load(data_dir: DataDirs = DEFAULT_DATA_DIR) -> KnowledgeGraph:
+def load(data_dir: DataDirs = DEFAULT_DATA_DIR, *, cache: CacheSetting = None) -> KnowledgeGraph:
     """Read, check and build the graph of ``data_dir`` (one directory or a list of them); raise DataError
     listing every problem. Warnings (an entity a later directory redefines) do not fail: they are kept in
     ``graph.warnings``.
+
+    ``cache`` is the build cache (:mod:`kg.cache`): None for the default (``$KG_CACHE_DIR``, else the user's
+    cache folder), False for none, or a directory. A tree already built is not read again, and the graph's
+    store is opened from disk instead of being loaded.
 
     >>> kg = load("data")
     >>> kg.number_of_nodes("Tension")
     3
     """
+    directory = cache_dir(cache)
+    if directory is None:
+        return _load(data_dir)
+    return cached(data_dir, directory, _load)
+
+
+def _load(data_dir: DataDirs) -> KnowledgeGraph:
     report = Report()
     corpus = read_corpus(data_dir, report)
     edges = _check(corpus, report)

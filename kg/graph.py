@@ -72,6 +72,8 @@ class KnowledgeGraph:
     #: where each record was read, for validation and error messages only (empty without files)
     locations: Locations = field(default_factory=Locations, compare=False, repr=False)
     _views: dict[Hashable, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
+    _builders: dict[Hashable, Callable[[KnowledgeGraph], Any]] = field(default_factory=dict, init=False,
+                                                                      compare=False, repr=False)
 
     __hash__ = None  # type: ignore[assignment]  # a value of mappings: compared by content, never hashed
 
@@ -138,8 +140,14 @@ class KnowledgeGraph:
         from the records only, so it stays valid for the life of the graph; treat it as read-only.
         """
         if key not in self._views:
-            self._views[key] = build(self)
+            self._views[key] = self._builders.get(key, build)(self)
         return self._views[key]  # type: ignore[no-any-return]
+
+    def provide(self, key: Hashable, build: Callable[[KnowledgeGraph], Any]) -> None:
+        """Have view ``key`` made by ``build`` instead of its own builder, when it is first asked for: the build
+        cache (:mod:`kg.cache`) opens the store it keeps on disk rather than loading a new one. A view already
+        made is kept."""
+        self._builders[key] = build
 
     def document_of(self, node_id: str) -> Document | None:
         """The document that defines a claim, tension, event or question (None for registry entities)."""

@@ -46,7 +46,7 @@ from kg.model import (
 from kg.report import Location, Locations, Report
 from kg.vocab import ID_KINDS
 
-__all__ = ["Corpus", "DataDirs", "data_dirs", "read_corpus", "DOCUMENT_LISTS", "YAML_SUFFIXES"]
+__all__ = ["Corpus", "DataDirs", "data_dirs", "data_files", "read_corpus", "DOCUMENT_LISTS", "YAML_SUFFIXES"]
 
 #: one data directory, or several read in order into one graph (the first wins where they overlap)
 DataDirs = str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
@@ -133,20 +133,21 @@ def read_corpus(data: DataDirs, report: Report) -> Corpus:
     corpus = Corpus(roots=roots)
     for level, root in enumerate(roots):
         before = len(corpus.nodes), len(report.issues)
-        for path in _files(root / "entities"):
-            _read_registry(corpus, path, report, level)
-        for path in _files(root / "documents"):
-            _read_document(corpus, path, report, level)
+        for path in data_files(root):
+            if path.parent.name == "entities":
+                _read_registry(corpus, path, report, level)
+            else:
+                _read_document(corpus, path, report, level)
         if (len(corpus.nodes), len(report.issues)) == before:
             report.add("empty", f"no data files found under {root}/entities or {root}/documents",
                        Location(str(root)))
     return corpus
 
 
-def _files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in YAML_SUFFIXES)
+def data_files(root: Path) -> list[Path]:
+    """The data files of one data directory, in the order they are read: the registries, then the documents."""
+    return [path for folder in (root / "entities", root / "documents") if folder.is_dir()
+            for path in sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in YAML_SUFFIXES)]
 
 
 def _parse(corpus: Corpus, path: Path, report: Report) -> YamlDoc | None:

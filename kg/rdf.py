@@ -4,148 +4,206 @@ Layout (see the README's "RDF" section): every node is typed and labelled; field
 literals of ``kg:`` properties; every edge becomes a direct triple (both directions for symmetric relations;
 none for ``addresses`` at level ``none``) and a ``kg:Statement`` node naming its sources, citations and who
 asserted it. Each document's triples live in its own named graph; registry entities share one graph.
+
+The records are written straight to N-Quads text (:func:`to_nquads`), which Oxigraph bulk-loads as it is:
+at a million triples, building an rdflib Dataset first cost five times the load itself. The rdflib view
+(:func:`to_dataset`) is parsed from the same text, so both views hold the same quads by construction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any, get_args
 
-from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
 from kg.edges import Edge
 from kg.model import RELATIONS, Credibility, Document, Lit, Node, Record, Tension, field_specs
-from kg.vocab import EXPORT_PREFIXES, KG, bind_prefixes, citation_iri, graph_iri, iri, perspective_iri, statement_iri
+from kg.vocab import BASE, ENTITIES_GRAPH, ID, KG
 
-__all__ = ["to_dataset", "flatten", "STRUCTURAL_PROPERTIES", "literal"]
+if TYPE_CHECKING:
+    from rdflib import Dataset, Graph
+
+__all__ = ["to_nquads", "quad_lines", "to_dataset", "flatten", "STRUCTURAL_PROPERTIES"]
 
 #: kg: properties written by this module's own code rather than from model field metadata
 STRUCTURAL_PROPERTIES = frozenset(
     {"claimA", "claimB", "citation", "citedSource", "citationNumber", "inDocument", "perspective", "person",
      "statedByClaim", "tension", "level", "note", "assertedBy"}
 )
-_DATATYPES = {"url": XSD.anyURI}
+
+_TYPE, _LABEL = f"<{RDF.type}>", f"<{RDFS.label}>"
+_SUBJECT, _PREDICATE, _OBJECT = f"<{RDF.subject}>", f"<{RDF.predicate}>", f"<{RDF.object}>"
+_DERIVED = f"<{PROV.wasDerivedFrom}>"
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
-def literal(value: Any, prop: str = "") -> Literal:
-    """The RDF literal of a field value, with the datatype the ontology gives its property."""
-    if prop in _DATATYPES:
-        return Literal(str(value), datatype=_DATATYPES[prop])
+@cache
+def _kg(name: str) -> str:
+    return f"<{KG}{name}>"
+
+
+def _iri(node_id: str) -> str:
+    return f"<{ID}{node_id}>"
+
+
+def _graph(document: str | None) -> str:
+    return f"<{ENTITIES_GRAPH}>" if document is None else f"<{BASE}graph/{document}>"
+
+
+def _text(value: str, datatype: str | None = None) -> str:
+    """An N-Quads literal: ``"value"`` with quotes, backslashes and line breaks escaped, typed when given."""
+    quoted = '"' + value.translate(_ESCAPES) + '"'
+    return quoted if datatype is None else f"{quoted}^^<{XSD}{datatype}>"
+
+
+def _literal(value: Any, prop: str = "") -> str:
+    """The N-Quads literal of a field value, with the datatype the ontology gives its property."""
+    if prop == "url":
+        return _text(str(value), "anyURI")
     if prop == "period":  # a date at its own precision: 2023 or 2025-12
-        return Literal(str(value), datatype=XSD.gYear if len(str(value)) == 4 else XSD.gYearMonth)
+        return _text(str(value), "gYear" if len(str(value)) == 4 else "gYearMonth")
     if isinstance(value, datetime):
-        return Literal(value.isoformat(), datatype=XSD.dateTime)
+        return _text(value.isoformat(), "dateTime")
     if isinstance(value, date):
-        return Literal(value.isoformat(), datatype=XSD.date)
+        return _text(value.isoformat(), "date")
     if isinstance(value, bool):
-        return Literal(value)
+        return _text("true" if value else "false", "boolean")
     if isinstance(value, int):
-        return Literal(value, datatype=XSD.integer)
-    return Literal(str(value))
+        return _text(str(value), "integer")
+    return _text(str(value))
+
+
+@cache
+def _literal_fields(model: type[Record]) -> tuple[tuple[str, str], ...]:
+    """(field, property) of each literal field of ``model``, and ("", field) for each nested Credibility."""
+    fields = [(name, spec.prop) for name, spec in field_specs(model).items() if isinstance(spec, Lit)]
+    nested = [("", name) for name, info in model.model_fields.items() if Credibility in get_args(info.annotation)]
+    return (*fields, *nested)
+
+
+def quad_lines(nodes: Iterable[Node], owner: Mapping[str, str], edges: Iterable[Edge]) -> Iterator[str]:
+    """Every quad of the records as an N-Quads line (with its newline), nodes first, then edges.
+
+    ``owner`` maps a node id to the document defining it (each document's triples go to its own named graph).
+    """
+    for node in nodes:
+        document = node.id if isinstance(node, Document) else owner.get(node.id)
+        g = _graph(document)
+        subject = _iri(node.id)
+        yield from _field_lines(subject, node, g)
+        yield f"{subject} {_TYPE} {_kg(node.rdf_class)} {g} .\n"
+        yield f"{subject} {_LABEL} {_text(node.caption)} {g} .\n"
+        if isinstance(node, Document):
+            yield from _document_lines(node, g)
+        elif document is not None:
+            yield from _item_lines(node, document, g)
+    for edge in edges:
+        yield from _edge_lines(edge)
+
+
+def to_nquads(nodes: Iterable[Node], owner: Mapping[str, str], edges: Iterable[Edge]) -> bytes:
+    """The records as N-Quads, in the order :func:`quad_lines` gives (not sorted; exports sort)."""
+    return "".join(quad_lines(nodes, owner, edges)).encode("utf-8")
 
 
 def to_dataset(nodes: Iterable[Node], owner: Mapping[str, str], edges: Iterable[Edge]) -> Dataset:
-    """The RDF view of a graph's records: a Dataset whose default graph is the union of its named graphs.
+    """The rdflib view of a graph's records: a Dataset whose default graph is the union of its named graphs,
+    parsed from :func:`to_nquads` (``graph.rdf`` builds it once, for rdflib's engine and the formats it writes)."""
+    from rdflib import Dataset
 
-    ``owner`` maps a node id to the document defining it (each document's triples go to its own named graph);
-    ``graph.rdf`` is ``to_dataset(graph.iter_nodes(), graph.owner, graph.edges)``, built once.
-    """
+    from kg.vocab import bind_prefixes
+
     dataset = bind_prefixes(Dataset(default_union=True))
-    for node in nodes:
-        document = node.id if isinstance(node, Document) else owner.get(node.id)
-        graph = dataset.graph(graph_iri(document))
-        _add_fields(graph, iri(node.id), node)
-        graph.add((iri(node.id), RDF.type, KG[node.rdf_class]))
-        graph.add((iri(node.id), RDFS.label, Literal(node.caption)))
-        if isinstance(node, Document):
-            _add_document(graph, node)
-        elif document is not None:
-            _add_document_item(graph, node, document)
-    for edge in edges:
-        _add_edge(dataset.graph(graph_iri(edge.document)), edge)
+    dataset.parse(data=to_nquads(nodes, owner, edges), format="nquads")
     return dataset
 
 
 def flatten(dataset: Dataset) -> Graph:
     """Every triple of ``dataset``'s named graphs in one plain Graph, with the export prefixes bound."""
+    from rdflib import Graph
+
+    from kg.vocab import EXPORT_PREFIXES, bind_prefixes
+
     graph = bind_prefixes(Graph(), EXPORT_PREFIXES)
     for triple in dataset.triples((None, None, None)):
         graph.add(triple)
     return graph
 
 
-def _add_fields(graph: Graph, subject: URIRef, record: Record) -> None:
-    for name, spec in field_specs(type(record)).items():
-        if not isinstance(spec, Lit):
+def _field_lines(subject: str, record: Record, g: str) -> Iterator[str]:
+    for name, prop in _literal_fields(type(record)):
+        if not name:  # a nested Credibility, flattened onto its owner
+            nested = getattr(record, prop)
+            if isinstance(nested, Credibility):
+                yield from _field_lines(subject, nested, g)
             continue
         value = getattr(record, name)
-        for item in value if isinstance(value, list) else [value]:
+        p = _kg(prop)
+        for item in value if isinstance(value, list) else (value,):
             if item is not None:
-                graph.add((subject, KG[spec.prop], literal(item, spec.prop)))
-    for name in type(record).model_fields:
-        nested = getattr(record, name)
-        if isinstance(nested, Credibility):
-            _add_fields(graph, subject, nested)
+                yield f"{subject} {p} {_literal(item, prop)} {g} .\n"
 
 
-def _add_document(graph: Graph, doc: Document) -> None:
-    subject = iri(doc.id)
+def _document_lines(doc: Document, g: str) -> Iterator[str]:
+    subject = _iri(doc.id)
     for number, source in sorted(doc.citations.items()):
-        citation = citation_iri(doc.id, number)
-        graph.add((subject, KG.citation, citation))
-        graph.add((citation, RDF.type, KG.Citation))
-        graph.add((citation, KG.citationNumber, literal(number)))
-        graph.add((citation, KG.citedSource, iri(source)))
-        graph.add((citation, KG.inDocument, subject))
-        graph.add((citation, RDFS.label, Literal(f"[{number}]")))
+        citation = f"<{ID}{doc.id}/citation/{number}>"
+        yield f"{subject} {_kg('citation')} {citation} {g} .\n"
+        yield f"{citation} {_TYPE} {_kg('Citation')} {g} .\n"
+        yield f"{citation} {_kg('citationNumber')} {_literal(number)} {g} .\n"
+        yield f"{citation} {_kg('citedSource')} {_iri(source)} {g} .\n"
+        yield f"{citation} {_kg('inDocument')} {subject} {g} .\n"
+        yield f"{citation} {_LABEL} {_text(f'[{number}]')} {g} .\n"
     for perspective in doc.perspectives:
-        node = perspective_iri(doc.id, perspective.person)
-        graph.add((subject, KG.perspective, node))
-        graph.add((node, RDF.type, KG.Perspective))
-        graph.add((node, KG.person, iri(perspective.person)))
-        graph.add((node, KG.inDocument, subject))
-        graph.add((node, RDFS.label, Literal(f"Perspective of {perspective.person}")))
-        _add_fields(graph, node, perspective)
+        node = f"<{ID}{doc.id}/perspective/{perspective.person.split('/', 1)[1]}>"
+        yield f"{subject} {_kg('perspective')} {node} {g} .\n"
+        yield f"{node} {_TYPE} {_kg('Perspective')} {g} .\n"
+        yield f"{node} {_kg('person')} {_iri(perspective.person)} {g} .\n"
+        yield f"{node} {_kg('inDocument')} {subject} {g} .\n"
+        yield f"{node} {_LABEL} {_text(f'Perspective of {perspective.person}')} {g} .\n"
+        yield from _field_lines(node, perspective, g)
         for number in perspective.citations:
-            graph.add((node, KG.citation, citation_iri(doc.id, number)))
+            yield f"{node} {_kg('citation')} <{ID}{doc.id}/citation/{number}> {g} .\n"
 
 
-def _add_document_item(graph: Graph, node: Node, doc_id: str) -> None:
-    subject = iri(node.id)
-    graph.add((subject, KG.inDocument, iri(doc_id)))
+def _item_lines(node: Node, doc_id: str, g: str) -> Iterator[str]:
+    subject = _iri(node.id)
+    yield f"{subject} {_kg('inDocument')} {_iri(doc_id)} {g} .\n"
     for number in getattr(node, "citations", []):
-        graph.add((subject, KG.citation, citation_iri(doc_id, number)))
+        yield f"{subject} {_kg('citation')} <{ID}{doc_id}/citation/{number}> {g} .\n"
     if isinstance(node, Tension):
-        graph.add((subject, KG.claimA, iri(node.a)))
-        graph.add((subject, KG.claimB, iri(node.b)))
+        yield f"{subject} {_kg('claimA')} {_iri(node.a)} {g} .\n"
+        yield f"{subject} {_kg('claimB')} {_iri(node.b)} {g} .\n"
 
 
-def _add_edge(graph: Graph, edge: Edge) -> None:
+def _edge_lines(edge: Edge) -> Iterator[str]:
     spec = RELATIONS[edge.relation]
-    prop, subject, obj = KG[spec.prop], iri(edge.subject), iri(edge.object)
+    g = _graph(edge.document)
+    prop, subject, obj = _kg(spec.prop), _iri(edge.subject), _iri(edge.object)
     if not (spec.has_level and edge.level == "none"):
-        graph.add((subject, prop, obj))
+        yield f"{subject} {prop} {obj} {g} .\n"
         if spec.symmetric:
-            graph.add((obj, prop, subject))
-    node = statement_iri(edge.key)
-    graph.add((node, RDF.type, KG.Statement))
-    graph.add((node, RDF.subject, subject))
-    graph.add((node, RDF.predicate, prop))
-    graph.add((node, RDF.object, obj))
-    graph.add((node, KG.assertedBy, Literal(edge.asserted_by)))
+            yield f"{obj} {prop} {subject} {g} .\n"
+    node = f"<{ID}statement/{edge.key}>"
+    yield f"{node} {_TYPE} {_kg('Statement')} {g} .\n"
+    yield f"{node} {_SUBJECT} {subject} {g} .\n"
+    yield f"{node} {_PREDICATE} {prop} {g} .\n"
+    yield f"{node} {_OBJECT} {obj} {g} .\n"
+    yield f"{node} {_kg('assertedBy')} {_text(edge.asserted_by)} {g} .\n"
     for ref in edge.sources:
-        graph.add((node, PROV.wasDerivedFrom, iri(ref.source)))
+        yield f"{node} {_DERIVED} {_iri(ref.source)} {g} .\n"
         if ref.number is not None and ref.document is not None:
-            graph.add((node, KG.citation, citation_iri(ref.document, ref.number)))
+            yield f"{node} {_kg('citation')} <{ID}{ref.document}/citation/{ref.number}> {g} .\n"
     if edge.document:
-        graph.add((node, KG.inDocument, iri(edge.document)))
+        yield f"{node} {_kg('inDocument')} {_iri(edge.document)} {g} .\n"
     if edge.level:
-        graph.add((node, KG.level, Literal(edge.level)))
+        yield f"{node} {_kg('level')} {_text(edge.level)} {g} .\n"
     if edge.note:
-        graph.add((node, KG.note, Literal(edge.note)))
+        yield f"{node} {_kg('note')} {_text(edge.note)} {g} .\n"
     if edge.claim:
-        graph.add((node, KG.statedByClaim, iri(edge.claim)))
+        yield f"{node} {_kg('statedByClaim')} {_iri(edge.claim)} {g} .\n"
     if edge.tension:
-        graph.add((node, KG.tension, iri(edge.tension)))
+        yield f"{node} {_kg('tension')} {_iri(edge.tension)} {g} .\n"

@@ -133,7 +133,7 @@ def test_control_engines_do_contact_the_listener_when_asked_directly(graph, list
         list(graph.rdf.query(text))
     except Exception:
         pass
-    store = OxigraphEngine.from_dataset(graph.rdf).store
+    store = OxigraphEngine.from_graph(graph).store
     try:
         list(store.query(f"SELECT * WHERE {{ SERVICE <{listener.url}/ox> {{ ?s ?p ?o }} }}"))
     except Exception:

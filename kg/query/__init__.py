@@ -30,7 +30,7 @@ from kg.query._named import NAMED_QUERIES, NamedQuery, Param, get_named, named_q
 from kg.query._parse import Prepared, prepare, walk
 from kg.query._result import GRAPH_FORMATS, RESULT_FORMATS, QueryResult, render, shorten
 from kg.query._worker import check_timeout, run_with_timeout
-from kg.vocab import iri
+from kg.vocab import graph_iri, iri
 
 __all__ = [
     "query",
@@ -88,7 +88,7 @@ def query(graph: KnowledgeGraph, sparql: str | None = None, *, name: str | None 
 
 def load_engine(graph: KnowledgeGraph, engine: str = DEFAULT_ENGINE) -> Engine:
     """The engine ``engine`` loaded with ``graph``'s quads: a view of the graph, loaded once per graph and engine."""
-    return graph.view(("query-engine", engine), lambda g: get(engine)(g.rdf))
+    return graph.view(("query-engine", engine), get(engine))
 
 
 def _same(engine: Engine) -> Engine:
@@ -98,11 +98,16 @@ def _same(engine: Engine) -> Engine:
 def _reload(engine: str, data_dirs: tuple[str, ...]) -> Engine:  # pragma: no cover - spawn platforms only
     from kg.build import load
 
-    return get(engine)(load(data_dirs).rdf)
+    return get(engine)(load(data_dirs))
 
 
 def _known_graphs(graph: KnowledgeGraph) -> frozenset[str]:
-    return graph.view("named-graphs", lambda g: frozenset(str(named.identifier) for named in g.rdf.graphs()))
+    return graph.view("named-graphs", _named_graphs)
+
+
+def _named_graphs(graph: KnowledgeGraph) -> frozenset[str]:
+    """The IRIs of the graph's named graphs (one per document, one for the registries), from its records."""
+    return frozenset(str(graph_iri(doc)) for doc in (None, *graph.documents))
 
 
 def _check_bindable(prepared: Prepared, names: list[str], what: str) -> None:

@@ -1,4 +1,4 @@
-"""SPARQL engine registry: plain rdflib in memory, and Oxigraph (pyoxigraph) in memory.
+"""SPARQL engine registry: plain rdflib in memory, and Oxigraph (pyoxigraph) over the graph's store.
 
 Both answer the same prepared query over the union of the graph's named graphs, with parameters bound as RDF
 terms (rdflib ``initBindings``, Oxigraph ``substitutions``), and both return a :class:`QueryResult` of rdflib
@@ -7,7 +7,6 @@ terms, so callers and tests can compare them. Adding an engine is a class and on
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Mapping
 from typing import Protocol, cast
 
@@ -19,6 +18,7 @@ from rdflib.term import Identifier
 
 from kg._util import excerpt
 from kg.errors import QueryError, UsageError
+from kg.graph import KnowledgeGraph
 from kg.query._parse import Prepared
 from kg.query._result import QueryResult
 from kg.registry import Registry
@@ -43,7 +43,7 @@ class Engine(Protocol):
         ...
 
 
-EngineFactory = Callable[[Dataset], Engine]
+EngineFactory = Callable[[KnowledgeGraph], Engine]
 
 
 def _factory(name: str, loaded: object) -> EngineFactory:
@@ -57,8 +57,8 @@ ENGINES: Registry[EngineFactory] = Registry("query engine", "kg.query_engines", 
 
 
 def register(name: str, factory: EngineFactory | str, aliases: tuple[str, ...] = ()) -> None:
-    """Make an engine selectable by name; ``factory`` (or its import target ``"module:attr"``) loads it from
-    the graph's rdflib Dataset."""
+    """Make an engine selectable by name; ``factory`` (or its import target ``"module:attr"``) loads it with a
+    :class:`~kg.graph.KnowledgeGraph` (its records, ``graph.rdf`` or :func:`kg.store.store`)."""
     ENGINES.register(name, factory, aliases=aliases)
 
 
@@ -92,6 +92,11 @@ class RdflibEngine:
 
     def __init__(self, dataset: Dataset) -> None:
         self.dataset = dataset
+
+    @classmethod
+    def from_graph(cls, graph: KnowledgeGraph) -> RdflibEngine:
+        """The engine over the graph's rdflib view (``graph.rdf``)."""
+        return cls(graph.rdf)
 
     @classmethod
     def from_nquads(cls, data: bytes) -> RdflibEngine:
@@ -147,7 +152,7 @@ def _to_ox(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 
 
 class OxigraphEngine:
-    """Oxigraph's SPARQL engine (pyoxigraph) over an in-memory store loaded with the graph's quads."""
+    """Oxigraph's SPARQL engine (pyoxigraph) over the graph's store (:func:`kg.store.store`)."""
 
     name = "oxigraph"
 
@@ -155,11 +160,11 @@ class OxigraphEngine:
         self.store = store
 
     @classmethod
-    def from_dataset(cls, dataset: Dataset) -> OxigraphEngine:
-        with warnings.catch_warnings():  # rdflib's own N-Quads serializer calls its deprecated contexts()
-            warnings.simplefilter("ignore", DeprecationWarning)
-            data = dataset.serialize(format="nquads", encoding="utf-8")
-        return cls.from_nquads(data)
+    def from_graph(cls, graph: KnowledgeGraph) -> OxigraphEngine:
+        """The engine over the graph's store: in memory from its records, or the build cache's on disk."""
+        from kg.store import store
+
+        return cls(store(graph))
 
     @classmethod
     def from_nquads(cls, data: bytes) -> OxigraphEngine:
@@ -187,5 +192,5 @@ class OxigraphEngine:
         return finish(QueryResult("select", names, rows, engine=self.name), prepared)
 
 
-register("rdflib", RdflibEngine)
-register("oxigraph", OxigraphEngine.from_dataset)
+register("rdflib", RdflibEngine.from_graph)
+register("oxigraph", OxigraphEngine.from_graph)

@@ -1,0 +1,304 @@
+"""The build cache: a graph built once per content of its data files, reused by every later command.
+
+An entry is a directory named by the digest of the data files (their names, as messages show them, and bytes,
+in reading order) and of the code (kg's own source and ontology, the Python, pydantic and pyoxigraph
+versions). It holds ``graph.pickle``, the checked records with their warnings and record locations, and,
+once a command has needed it, ``store/``, the Oxigraph store of the graph's quads on disk, opened read-only
+by later commands. An unchanged tree is never read again; any change to a data file (or to kg) is another
+digest, so another entry.
+
+Each part is written under a temporary name and renamed into place when complete, under a lock per entry, so
+a killed build leaves no half entry and two processes building the same tree build it once. A part that fails
+its check (the pickle carries its own hash; a store that does not open) is removed and rebuilt. Only the
+newest :data:`KEEP` entries are kept.
+
+Where it lives: ``--cache DIR``, else ``$KG_CACHE_DIR``, else the user's cache folder (``~/.cache/kg`` on
+Linux); ``--no-cache`` or ``KG_CACHE_DIR=off`` turns it off. ``kg cache`` shows it; ``kg cache --clear``
+empties it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from filelock import FileLock, Timeout
+
+from kg._util import display_path, package_version, write_atomic
+from kg._yaml import YamlDoc, parse_yaml
+from kg.errors import UsageError
+from kg.graph import KnowledgeGraph
+from kg.loader import DataDirs, data_dirs, data_files
+from kg.report import Locations
+from kg.store import STORE_VIEW, build_store
+
+__all__ = ["ENV", "KEEP", "CacheSetting", "cache_dir", "cached", "digest", "entries", "clear", "Entry"]
+
+#: the environment variable naming the cache directory (``off`` turns the cache off)
+ENV = "KG_CACHE_DIR"
+#: how many entries (built trees) the cache keeps, newest first
+KEEP = 8
+#: ``None``: the default (``$KG_CACHE_DIR`` or the user's cache folder); ``False``: no cache; else a directory
+CacheSetting = str | os.PathLike[str] | bool | None
+
+_OFF = {"off", "no", "none", "false", "0"}
+_FORMAT = 1  # bump when the layout of an entry changes
+_GRAPH, _STORE, _INFO, _LOCK = "graph.pickle", "store", "entry.json", ".lock"
+_LOCK_TIMEOUT = 3600.0  # a build of a million triples takes under a minute; a stuck lock is a bug to report
+
+
+def cache_dir(setting: CacheSetting = None) -> Path | None:
+    """The cache directory a setting names (None when the cache is off)."""
+    if setting is False:
+        return None
+    if setting is None or setting is True:
+        value = os.environ.get(ENV)
+        if value is None:
+            import platformdirs
+
+            return Path(platformdirs.user_cache_dir("kg", appauthor=False))
+        if value.strip().lower() in _OFF or not value.strip():
+            return None
+        return Path(value).expanduser()
+    return Path(setting).expanduser()
+
+
+@contextlib.contextmanager
+def _paused_gc() -> Iterator[None]:
+    """Unpickling creates a few hundred thousand objects: without this, gen-2 collections take 9 times longer."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+_code: str | None = None
+
+
+def _code_version() -> str:
+    """What the build depends on besides the data: kg's source and ontology, and the libraries that shape it."""
+    global _code
+    if _code is None:
+        package = Path(__file__).resolve().parent
+        digest = hashlib.blake2b(digest_size=16)
+        for part in (package_version(), sys.version, ox.__version__, _pydantic_version(), str(_FORMAT)):
+            digest.update(part.encode() + b"\0")
+        for path in sorted(package.rglob("*")):
+            if path.suffix in (".py", ".ttl", ".jsonld") and path.is_file():
+                digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        _code = digest.hexdigest()
+    return _code
+
+
+def _pydantic_version() -> str:
+    import pydantic
+
+    return str(pydantic.VERSION)
+
+
+def digest(data: DataDirs) -> str:
+    """The key of the data directories' entry: their files' names and bytes, and the code version."""
+    key = hashlib.blake2b(_code_version().encode(), digest_size=20)
+    for root in data_dirs(data):
+        key.update(b"\1" + display_path(root).encode())
+        for path in data_files(root):
+            content = path.read_bytes()
+            key.update(b"\2" + display_path(path).encode() + b"\0" + len(content).to_bytes(8, "little"))
+            key.update(content)
+    return key.hexdigest()
+
+
+class _FileLines(Mapping[str, YamlDoc]):
+    """The lines of a cached graph's data files, parsed again only when an error message needs one."""
+
+    def __init__(self, names: list[str]) -> None:
+        self._names = names
+        self._docs: dict[str, YamlDoc] = {}
+
+    def __getitem__(self, name: str) -> YamlDoc:
+        if name not in self._names:
+            raise KeyError(name)
+        if name not in self._docs:
+            self._docs[name] = parse_yaml(Path(name).read_text(encoding="utf-8"))
+        return self._docs[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+def _state(graph: KnowledgeGraph) -> tuple[Any, ...]:
+    places = dict(graph.locations.places)
+    return (dict(graph.nodes), dict(graph.documents), dict(graph.owner), graph.edges, graph.warnings,
+            graph.data_dirs, places, sorted(graph.locations.files))
+
+
+def _from_state(state: tuple[Any, ...]) -> KnowledgeGraph:
+    nodes, documents, owner, edges, warnings, roots, places, files = state
+    return KnowledgeGraph(nodes, documents, owner, edges, warnings, data_dirs=roots,
+                          locations=Locations(places, _FileLines(files)))
+
+
+def _write_graph(path: Path, graph: KnowledgeGraph) -> None:
+    payload = pickle.dumps(_state(graph), protocol=pickle.HIGHEST_PROTOCOL)
+    check = hashlib.blake2b(payload, digest_size=32).digest()
+    write_atomic(path, lambda out: (out.write(check), out.write(payload)))
+
+
+def _read_graph(path: Path) -> KnowledgeGraph | None:
+    """The pickled graph at ``path``; None when it is missing or fails its hash (then it is rebuilt)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    check, payload = data[:32], data[32:]
+    if hashlib.blake2b(payload, digest_size=32).digest() != check:
+        return None
+    try:
+        with _paused_gc():
+            return _from_state(pickle.loads(payload))
+    except Exception:  # a pickle of another code version cannot get here (the digest differs): treat as corrupt
+        return None
+
+
+def _open_store(path: Path) -> ox.Store | None:
+    if not path.is_dir():
+        return None
+    try:
+        return ox.Store.read_only(str(path))
+    except OSError:
+        return None
+
+
+@contextlib.contextmanager
+def _locked(entry: Path) -> Iterator[None]:
+    entry.mkdir(parents=True, exist_ok=True)
+    try:
+        with FileLock(str(entry / _LOCK), timeout=_LOCK_TIMEOUT):
+            yield
+    except Timeout:
+        raise UsageError(f"the build cache entry {entry} stayed locked for {_LOCK_TIMEOUT:g} s "
+                         f"(remove {entry / _LOCK} if no kg is running)") from None
+
+
+def _store_builder(entry: Path) -> Callable[[KnowledgeGraph], ox.Store]:
+    def build(graph: KnowledgeGraph) -> ox.Store:
+        target = entry / _STORE
+        store = _open_store(target)
+        if store is not None:
+            return store
+        with _locked(entry):
+            store = _open_store(target)  # another process may have built it while we waited
+            if store is None:
+                temporary = entry / f".{_STORE}.{os.getpid()}.tmp"
+                shutil.rmtree(temporary, ignore_errors=True)
+                build_store(graph, str(temporary))  # dropped at once: the store is closed before the rename
+                shutil.rmtree(target, ignore_errors=True)  # a store that did not open is rebuilt
+                os.rename(temporary, target)
+                store = _open_store(target)
+        if store is None:
+            raise UsageError(f"cannot open the store the build cache just wrote in {target}")
+        return store
+
+    return build
+
+
+def cached(data: DataDirs, directory: str | os.PathLike[str], build: Callable[[DataDirs], KnowledgeGraph]
+           ) -> KnowledgeGraph:
+    """The graph of ``data`` from the cache in ``directory``, built with ``build`` (and kept) when missing.
+
+    A graph that does not build (``build`` raises DataError) leaves nothing in the cache. The graph's store view
+    is opened from the entry, or built into it the first time a command needs it.
+    """
+    entry = Path(directory) / digest(data)
+    graph = _read_graph(entry / _GRAPH)
+    if graph is None:
+        with _locked(entry):
+            graph = _read_graph(entry / _GRAPH)
+            if graph is None:
+                graph = build(data)
+                _write_graph(entry / _GRAPH, graph)
+                _write_info(entry, graph)
+        _evict(Path(directory))
+    else:
+        with contextlib.suppress(OSError):
+            os.utime(entry)  # most recently used: evicted last
+    graph.provide(STORE_VIEW, _store_builder(entry))
+    return graph
+
+
+def _write_info(entry: Path, graph: KnowledgeGraph) -> None:
+    info = {"format": _FORMAT, "kg": package_version(), "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "data": [str(d) for d in graph.data_dirs], "nodes": len(graph.nodes), "edges": len(graph.edges)}
+    write_atomic(entry / _INFO, lambda out: out.write((json.dumps(info, indent=2) + "\n").encode()))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One built tree in the cache."""
+
+    path: Path
+    data: list[str]
+    nodes: int
+    edges: int
+    created: str
+    has_store: bool
+    size: int
+
+    def __str__(self) -> str:
+        store = ", store built" if self.has_store else ""
+        return (f"{self.path.name[:12]}  {self.created}  {', '.join(self.data)}: {self.nodes} nodes, "
+                f"{self.edges} edges{store}, {self.size / 1e6:.1f} MB")
+
+
+def entries(directory: str | os.PathLike[str]) -> list[Entry]:
+    """The cache's entries, most recently used first (directories without a readable entry.json are skipped)."""
+    found = []
+    for path in _entry_dirs(Path(directory)):
+        try:
+            info = json.loads((path / _INFO).read_text(encoding="utf-8"))
+            size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+            found.append(Entry(path, list(info["data"]), int(info["nodes"]), int(info["edges"]),
+                               str(info["created"]), (path / _STORE).is_dir(), size))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return found
+
+
+def _entry_dirs(directory: Path) -> list[Path]:
+    """Entry directories, most recently used first."""
+    try:
+        paths = [p for p in directory.iterdir() if p.is_dir() and len(p.name) == 40 and not p.name.startswith(".")]
+    except OSError:
+        return []
+    return sorted(paths, key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+def _evict(directory: Path) -> None:
+    for path in _entry_dirs(directory)[KEEP:]:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def clear(directory: str | os.PathLike[str]) -> int:
+    """Remove every entry of the cache in ``directory``; the number removed."""
+    paths = _entry_dirs(Path(directory))
+    for path in paths:
+        shutil.rmtree(path, ignore_errors=True)
+    return len(paths)
