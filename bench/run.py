@@ -1,6 +1,7 @@
 """`make bench`: every kg command on a generated corpus, in fresh processes, as ratios to a raw pyoxigraph load.
 
-Sizes: S ≈ 10k triples (140 claims), M ≈ 100k (1,400), L ≈ 1M (14,000); ``--claims N`` runs any other count.
+Sizes: S ≈ 10k triples (150 claims), M ≈ 100k (1,400), L ≈ 1M (14,000); ``--claims N`` runs any other count
+(the generator writes whole documents of 50 claims: 140 would give 100 claims, 7.5k triples).
 The corpus is generated once per run into ``out/bench-data/SIZE``, with its N-Quads exported once by kg. Every
 measurement is a fresh process (``python -m kg.cli ...`` or ``python -c ...``), timed from spawn to exit, its
 own peak RSS read with ``os.wait4``; each figure is the median of ``--runs`` runs, taken in rounds (each
@@ -41,7 +42,7 @@ from bench.generate import generate
 __all__ = ["SIZES", "SPECS", "Spec", "growth", "main", "measure_once", "merge", "run"]
 
 ROOT = Path(__file__).resolve().parent.parent
-SIZES = {"S": 140, "M": 1400, "L": 14000}
+SIZES = {"S": 150, "M": 1400, "L": 14000}
 GROWTH_TARGET = 11.0
 Row = dict[str, Any]
 
@@ -240,8 +241,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"size {size}: {claims} claims, {facts['triples']:,} triples; {facts['cpus']} CPUs, load average "
           f"{facts['loadavg']:.1f}; median of {args.runs} run(s); harness {facts['wall_seconds']} s")
     print(table(rows))
-    print(f"ratio: seconds over the baseline, {facts['baseline']}; kg commands run with an empty build cache "
-          f"(KG_CACHE_DIR) except the warm query")
+    print(f"ratio: seconds over the baseline, {facts['baseline']}.\n"
+          "kg commands run with an empty build cache (a fresh KG_CACHE_DIR) except the warm query.")
     if report["growth"]:
         print()
         print(growth_table(report["growth"]))
