@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint bench clean wiki notebooks
+.PHONY: demo test lint bench bench-features bench-import clean wiki notebooks
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,11 +38,22 @@ notebooks: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# Every kg command on a generated corpus (SIZE=S ≈ 10k, M ≈ 100k, L ≈ 1M triples), fresh processes, median of
+# RUNS, as ratios to a raw pyoxigraph load: a table, and out/bench.json (S, M and L side by side)
+SIZE ?= M
+RUNS ?= 3
 bench: $(STAMP)
+	$(BIN)/python -m bench.run --size $(SIZE) --runs $(RUNS)
+
+# The older per-feature benchmarks: query engines (rdflib against Oxigraph), viz in chromium, every export format
+bench-features: $(STAMP)
 	$(BIN)/python -m bench.bench_query
 	$(BIN)/python -m bench.bench_viz
 	$(BIN)/python -m bench.bench_export
-	$(BIN)/python -m bench.bench_import
+
+# The import of the longterm-wiki snapshot and commands on the combined graph
+bench-import: $(STAMP)
+	$(BIN)/python -m bench.bench_import --wiki $(WIKI)
 
 # ruff on the code, mypy (strict, as [tool.mypy] in pyproject.toml says) on the package, which ships py.typed
 lint: $(STAMP)
