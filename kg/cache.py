@@ -183,7 +183,7 @@ def _open_store(path: Path) -> ox.Store | None:
         return None
     try:
         return ox.Store.read_only(str(path))
-    except OSError:
+    except (OSError, RuntimeError):  # RocksDB reports corruption as a RuntimeError
         return None
 
 

@@ -15,12 +15,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kg.build import DEFAULT_DATA_DIR
+from kg.cache import ENV
 from kg.errors import DataError, KgError
 
 __all__ = ["main", "COMMANDS"]
 
 #: subcommand modules, in the order ``kg --help`` lists them
-COMMANDS = ["validate", "stats", "export", "ingest", "import_kb", "tensions", "brief", "query", "viz"]
+COMMANDS = ["validate", "stats", "export", "ingest", "import_kb", "tensions", "brief", "query", "viz", "cache"]
 
 
 def _common(data_dest: str) -> argparse.ArgumentParser:
@@ -29,6 +30,10 @@ def _common(data_dest: str) -> argparse.ArgumentParser:
     common.add_argument("--data", metavar="DIR", dest=data_dest, action="append", default=argparse.SUPPRESS,
                         help=f"data directory (default: ./{DEFAULT_DATA_DIR}); repeat it to build several into one "
                         "graph, read in order (the first wins where their registries overlap)")
+    common.add_argument("--cache", metavar="DIR", default=argparse.SUPPRESS,
+                        help=f"build cache directory (default: ${ENV}, else the user's cache folder; see kg cache)")
+    common.add_argument("--no-cache", action="store_true", default=argparse.SUPPRESS,
+                        help="neither read nor write the build cache")
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                         help="show tracebacks of errors")
     return common
@@ -60,6 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         first.setdefault(Path(folder).resolve(), folder)
     args.data = list(first.values())
     args.debug = getattr(args, "debug", False)
+    args.cache = False if getattr(args, "no_cache", False) else getattr(args, "cache", None)
     try:
         return int(args.run(args) or 0)
     except KgError as err:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Sequence
 
@@ -17,9 +18,11 @@ def describe_dirs(data: Sequence[str]) -> str:
     return ", ".join(data)
 
 
-def load_graph(data: Sequence[str]) -> KnowledgeGraph:
-    """The graph of the data directories ``data``; says on stderr how many warnings loading found."""
-    graph = load(data)
+def load_graph(args: argparse.Namespace) -> KnowledgeGraph:
+    """The graph of the data directories ``args.data``, through the build cache ``args.cache`` (see
+    :func:`kg.load`); says on stderr how many warnings loading found."""
+    data = args.data
+    graph = load(data, cache=args.cache)
     if graph.warnings:
         count = len(graph.warnings)
         print(f"kg: {count} warning{'s' if count != 1 else ''} in {describe_dirs(data)} "

@@ -27,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], co
 
 
 def run(args: argparse.Namespace) -> int:
-    text = brief(load_graph(args.data), document=args.document, topic=args.topic, format=args.format,
+    text = brief(load_graph(args), document=args.document, topic=args.topic, format=args.format,
                  template=args.template)
     emit(text.encode("utf-8"), args.output)
     return 0

@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     if output is None and fmt.archive and sys.stdout.isatty():
         raise UsageError(f"{fmt.name} output is a zip archive; refusing to write it to a terminal "
                          f"(use -o FILE{fmt.extension}, -o FOLDER/, or a pipe)")
-    payload = export(load_graph(args.data), fmt.name, output)
+    payload = export(load_graph(args), fmt.name, output)
     if output is None:
         emit(payload, None)
     elif fmt.archive and Path(output).is_dir():

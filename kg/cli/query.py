@@ -96,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
     if args.sparql is None and args.file is None and args.name is None:
         raise UsageError("give a QUERY, --file FILE.rq or --name NAME (kg query --list shows the named queries)")
     params = _params(args.param)
-    graph = load_graph(args.data)
+    graph = load_graph(args)
     if args.name is not None:
         result = query(graph, name=args.name, params=params, engine=args.engine, timeout=args.timeout)
     else:

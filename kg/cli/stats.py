@@ -18,7 +18,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], co
 
 
 def run(args: argparse.Namespace) -> int:
-    stats = load_graph(args.data).stats()
+    stats = load_graph(args).stats()
     if args.format == "json":
         text = json.dumps(stats, indent=2) + "\n"
     else:

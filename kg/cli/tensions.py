@@ -29,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], co
 
 
 def run(args: argparse.Namespace) -> int:
-    text = tensions(load_graph(args.data), document=args.document, topic=args.topic, format=args.format,
+    text = tensions(load_graph(args), document=args.document, topic=args.topic, format=args.format,
                     suggested=args.suggested)
     emit(text.encode("utf-8"), args.output)
     return 0

@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--depth needs --focus")
     if args.output is None and sys.stdout.isatty():
         raise UsageError("kg viz writes a whole HTML page: give -o FILE (or redirect stdout)")
-    html = viz(load_graph(args.data), focus=args.focus, depth=2 if args.depth is None else args.depth, types=args.types,
+    html = viz(load_graph(args), focus=args.focus, depth=2 if args.depth is None else args.depth, types=args.types,
                relations=args.relations, title=args.title, layout=args.layout)
     emit(html.encode("utf-8"), args.output)
     return 0
