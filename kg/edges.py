@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from kg.model import (
     ENTITY_FILES,
@@ -61,9 +62,9 @@ class Edge:
     claim: str | None = None
     tension: str | None = None
 
-    @property
+    @cached_property
     def key(self) -> str:
-        """A stable identifier of this edge (its statement node is ``statement_iri(key)``)."""
+        """A stable identifier of this edge (its statement node is ``statement_iri(key)``); a hash, so kept."""
         parts = (self.subject, self.relation, self.object, self.document or "", self.tension or "")
         return edge_key(*parts)
 

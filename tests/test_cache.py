@@ -201,3 +201,31 @@ def test_the_default_directory(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
     assert cache.cache_dir() is None
     monkeypatch.delenv("KG_CACHE_DIR")
     assert cache.cache_dir() is not None and cache.cache_dir().name == "kg"  # type: ignore[union-attr]
+
+
+def test_a_query_is_parsed_once_and_its_checks_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.query import _parse
+
+    graph = kg.load(DATA, cache=tmp_path)
+    text = "SELECT ?claim WHERE { ?claim a kg:Claim } ORDER BY ?claim"
+    first = query(graph, text, cache=tmp_path)
+    (memo,) = (tmp_path / "queries").iterdir()
+    assert json.loads(memo.read_text())["text"] == text
+    _parse._facts.cache_clear()
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(_parse, "_parse", refuse)
+    assert query(graph, text, cache=tmp_path).rows == first.rows
+    _parse._facts.cache_clear()
+    memo.write_text("{not json")  # a damaged memo is parsed again
+    with pytest.raises(AssertionError, match="parsed again"):
+        query(graph, text, cache=tmp_path)
+    monkeypatch.undo()
+    _parse._facts.cache_clear()
+    assert query(graph, text, cache=tmp_path).rows == first.rows
+    # refusals are never remembered: the same text is refused every time
+    for _ in range(2):
+        with pytest.raises(kg.QueryError, match="SERVICE"):
+            query(graph, "SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }", cache=tmp_path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Sequence
 
@@ -22,7 +23,14 @@ def load_graph(args: argparse.Namespace) -> KnowledgeGraph:
     """The graph of the data directories ``args.data``, through the build cache ``args.cache`` (see
     :func:`kg.load`); says on stderr how many warnings loading found."""
     data = args.data
-    graph = load(data, cache=args.cache)
+    # the graph lives as long as the command: the collector need not walk its million objects, while it is
+    # built (which would take longer than building it) or after (gc.freeze)
+    gc.disable()
+    try:
+        graph = load(data, cache=args.cache)
+        gc.freeze()
+    finally:
+        gc.enable()
     if graph.warnings:
         count = len(graph.warnings)
         print(f"kg: {count} warning{'s' if count != 1 else ''} in {describe_dirs(data)} "

@@ -98,10 +98,12 @@ def run(args: argparse.Namespace) -> int:
     params = _params(args.param)
     graph = load_graph(args)
     if args.name is not None:
-        result = query(graph, name=args.name, params=params, engine=args.engine, timeout=args.timeout)
+        result = query(graph, name=args.name, params=params, engine=args.engine, timeout=args.timeout,
+                       cache=args.cache)
     else:
         text = args.sparql if args.file is None else _read(args.file)
         origin = "query" if args.file is None else ("<stdin>" if args.file == "-" else args.file)
-        result = query(graph, text, params=params, engine=args.engine, timeout=args.timeout, origin=origin)
+        result = query(graph, text, params=params, engine=args.engine, timeout=args.timeout, origin=origin,
+                       cache=args.cache)
     emit(render(result, args.format), args.output)
     return 0

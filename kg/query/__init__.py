@@ -20,14 +20,15 @@ import multiprocessing as mp
 from collections.abc import Mapping
 from typing import Any
 
-from rdflib import Literal, Variable
+from rdflib import Literal
 from rdflib.term import Identifier
 
+from kg.cache import CacheSetting, cache_dir
 from kg.errors import UsageError
 from kg.graph import KnowledgeGraph
 from kg.query._engines import DEFAULT_ENGINE, ENGINES, Engine, engines, get, register
 from kg.query._named import NAMED_QUERIES, NamedQuery, Param, get_named, named_queries
-from kg.query._parse import Prepared, prepare, walk
+from kg.query._parse import Prepared, prepare
 from kg.query._result import GRAPH_FORMATS, RESULT_FORMATS, QueryResult, render, shorten
 from kg.query._worker import check_timeout, run_with_timeout
 from kg.vocab import graph_iri, iri
@@ -57,14 +58,15 @@ register_engine = register
 
 def query(graph: KnowledgeGraph, sparql: str | None = None, *, name: str | None = None,
           params: Mapping[str, str | Identifier] | None = None, engine: str | None = None,
-          timeout: float | None = None, origin: str = "query") -> QueryResult:
+          timeout: float | None = None, origin: str = "query", cache: CacheSetting = None) -> QueryResult:
     """Answer a SPARQL query (``sparql``) or a named query (``name``) over ``graph``.
 
     ``params`` bind variables to RDF terms: a value naming a node (id, name or alias, as
     :meth:`KnowledgeGraph.resolve` reads it) binds that node's IRI; in raw queries a value in double quotes
     (``'"text"'``) binds a plain string literal; rdflib terms are bound as they are. ``engine`` is
     ``oxigraph`` (default) or ``rdflib``; ``timeout`` (seconds) stops the query with a QueryError;
-    ``origin`` names the query in error messages (a file name, say).
+    ``origin`` names the query in error messages (a file name, say); ``cache`` is the build cache (as
+    :func:`kg.load` takes it), where what the safety checks learnt of a query text is kept.
     """
     if (sparql is None) == (name is None):
         raise UsageError("give either a SPARQL query or the name of a named query")
@@ -73,7 +75,9 @@ def query(graph: KnowledgeGraph, sparql: str | None = None, *, name: str | None 
         check_timeout(timeout)
     named = get_named(name) if name is not None else None
     text = named.text if named is not None else str(sparql)
-    prepared = prepare(text, _known_graphs(graph), f"named query '{name}'" if named is not None else origin)
+    directory = cache_dir(cache)
+    prepared = prepare(text, _known_graphs(graph), f"named query '{name}'" if named is not None else origin,
+                       None if directory is None else directory / "queries")
     bindings = _bind(graph, prepared, named, dict(params or {}))
     engine_name = ENGINES.canonical(engine or DEFAULT_ENGINE)
     loaded = load_engine(graph, engine_name)
@@ -112,19 +116,14 @@ def _named_graphs(graph: KnowledgeGraph) -> frozenset[str]:
 
 def _check_bindable(prepared: Prepared, names: list[str], what: str) -> None:
     """Bound variables must occur in the query, and a SELECT must return them (Oxigraph binds no others)."""
-    algebra = prepared.parsed.algebra
     if prepared.kind == "select":
-        # CompValue.get(key) answers the key itself when it is missing: test membership instead
-        projected = {str(v) for v in (algebra["PV"] if "PV" in algebra else ())}
         for name in names:
-            if name not in projected:
-                shown = " ".join(f"?{v}" for v in sorted(projected))
+            if name not in prepared.projected:
+                shown = " ".join(f"?{v}" for v in sorted(prepared.projected))
                 raise UsageError(f"{what} {name}: a bound variable must be in the SELECT clause (it returns {shown})")
         return
-    found = {str(v) for node in walk(algebra) for v in (node["_vars"] if "_vars" in node else ())
-             if isinstance(v, Variable)}
     for name in names:
-        if name not in found:
+        if name not in prepared.variables:
             raise UsageError(f"{what} {name}: the query has no variable ?{name}")
 
 

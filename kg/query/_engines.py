@@ -184,7 +184,15 @@ class OxigraphEngine:
                 triples = [(_to_rdflib(t.subject), _to_rdflib(t.predicate), _to_rdflib(t.object)) for t in answer]
                 return finish(QueryResult("graph", triples=triples, engine=self.name), prepared)  # type: ignore[arg-type]
             names = [v.value for v in answer.variables]
-            rows = [tuple(_to_rdflib(solution[name]) for name in names) for solution in answer]
+            memo: dict[object, Identifier | None] = {None: None}  # rows repeat terms; rdflib's are slow to make
+            rows: list[tuple[Identifier | None, ...]] = []
+            for solution in answer:
+                row: list[Identifier | None] = []
+                for term in solution:
+                    if term not in memo:
+                        memo[term] = _to_rdflib(term)
+                    row.append(memo[term])
+                rows.append(tuple(row))
         except SyntaxError as err:
             raise QueryError(f"{prepared.where}: SPARQL syntax error: {excerpt(err, 160)}") from None
         except (OSError, RuntimeError, ValueError) as err:

@@ -171,7 +171,9 @@ def _oxigraph(format: ox.QueryResultsFormat) -> Callable[[QueryResult], str]:
     """pyoxigraph's writer of ``format``, fed with the rows as :func:`_json` writes them."""
 
     def write(result: QueryResult) -> str:
-        solutions = ox.parse_query_results(_json(result), ox.QueryResultsFormat.JSON)
+        # compact JSON: json's C encoder writes it, ten times faster than the indented form users read
+        solutions = ox.parse_query_results(json.dumps(_payload(result), ensure_ascii=False),
+                                           ox.QueryResultsFormat.JSON)
         data = solutions.serialize(format=format)
         assert data is not None  # without an output to write to, serialize() returns the bytes
         return data.decode("utf-8")
@@ -207,15 +209,18 @@ def _json_term(term: Identifier) -> dict[str, str]:
     return value
 
 
+def _payload(result: QueryResult) -> dict[str, Any]:
+    """The W3C SPARQL 1.1 Query Results JSON object of ``result``."""
+    if result.kind == "ask":
+        return {"head": {}, "boolean": bool(result.boolean)}
+    bindings = [{var: _json_term(term) for var, term in zip(result.vars, row, strict=True) if term is not None}
+                for row in result.rows]
+    return {"head": {"vars": list(result.vars)}, "results": {"bindings": bindings}}
+
+
 def _json(result: QueryResult) -> str:
     """W3C SPARQL 1.1 Query Results JSON."""
-    if result.kind == "ask":
-        payload: dict[str, Any] = {"head": {}, "boolean": bool(result.boolean)}
-    else:
-        bindings = [{var: _json_term(term) for var, term in zip(result.vars, row, strict=True) if term is not None}
-                    for row in result.rows]
-        payload = {"head": {"vars": list(result.vars)}, "results": {"bindings": bindings}}
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(_payload(result), indent=2, ensure_ascii=False) + "\n"
 
 
 RESULT_FORMATS: dict[str, Callable[[QueryResult], str]] = {
