@@ -28,6 +28,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from kg._progress import track
 from kg._util import display_path, excerpt
 from kg._yaml import MAX_BYTES, YamlDoc, YamlProblem, parse_yaml
 from kg.edges import document_nodes
@@ -133,7 +134,8 @@ def read_corpus(data: DataDirs, report: Report) -> Corpus:
     corpus = Corpus(roots=roots)
     for level, root in enumerate(roots):
         before = len(corpus.nodes), len(report.issues)
-        for path in data_files(root):
+        files = data_files(root)
+        for path in track(files, len(files), f"reading {display_path(root)}"):
             if path.parent.name == "entities":
                 _read_registry(corpus, path, report, level)
             else:

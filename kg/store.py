@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from kg._progress import status
 from kg.graph import KnowledgeGraph
 from kg.rdf import to_nquads
 
@@ -16,6 +17,7 @@ __all__ = ["STORE_VIEW", "store", "nquads", "build_store"]
 
 #: the key of the store among the graph's views (:meth:`KnowledgeGraph.view`)
 STORE_VIEW = "oxigraph-store"
+NEWLINE = b"\n"
 
 
 def nquads(graph: KnowledgeGraph) -> bytes:
@@ -25,8 +27,11 @@ def nquads(graph: KnowledgeGraph) -> bytes:
 
 def build_store(graph: KnowledgeGraph, path: str | None = None) -> ox.Store:
     """A new store holding the graph's quads: in memory, or on disk at ``path`` (an empty directory)."""
-    target = ox.Store() if path is None else ox.Store(path)
-    target.bulk_load(nquads(graph), ox.RdfFormat.N_QUADS)
+    data = nquads(graph)
+    where = "" if path is None else " on disk"
+    with status(f"loading {data.count(NEWLINE):,} quads into the store{where}"):
+        target = ox.Store() if path is None else ox.Store(path)
+        target.bulk_load(data, ox.RdfFormat.N_QUADS)
     return target
 
 

@@ -15,12 +15,12 @@ import importlib
 import json
 import os
 import pkgutil
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from kg._progress import enabled, track
 from kg.errors import UsageError
 from kg.importers._records import MANIFEST_SUFFIX, Imported, ImportReport, write_import
 from kg.loader import DataDirs, data_dirs, read_corpus
@@ -121,14 +121,11 @@ def import_kb(name: str, path: str | os.PathLike[str], *, out: str | os.PathLike
 
 
 def rich_progress(description: str) -> Progress | None:
-    """A progress bar on stderr when it is a terminal, else None (quiet when piped)."""
-    if not sys.stderr.isatty():
+    """A progress bar on stderr when it is a terminal (see :mod:`kg._progress`), else None."""
+    if not enabled():
         return None
-    from rich.console import Console
-    from rich.progress import track
 
     def bar(items: Iterable[Any], total: int) -> Iterator[Any]:
-        yield from track(items, description=description, total=total, transient=True,
-                         console=Console(stderr=True))
+        return track(items, total, description)
 
     return bar
