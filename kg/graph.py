@@ -19,8 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import networkx as nx
-
 from kg.edges import Edge, SourceRef, check_records, cited, document_nodes
 from kg.errors import UsageError
 from kg.model import RELATIONS, Document, Node
@@ -28,6 +26,7 @@ from kg.report import Issue, Locations, Report
 from kg.vocab import ID_KINDS
 
 if TYPE_CHECKING:
+    import networkx as nx
     from rdflib import Dataset
 
 __all__ = ["SourceRef", "Edge", "KnowledgeGraph", "to_networkx"]
@@ -237,7 +236,9 @@ def _rdf_view(graph: KnowledgeGraph) -> Dataset:
 
 
 def to_networkx(kg: KnowledgeGraph) -> nx.MultiDiGraph[str]:
-    """Build the networkx MultiDiGraph view of ``kg``."""
+    """Build the networkx MultiDiGraph view of ``kg`` (networkx is imported here: few commands need it)."""
+    import networkx as nx
+
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for node in kg.iter_nodes():
         attrs: dict[str, Any] = node.model_dump(

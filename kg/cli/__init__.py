@@ -39,7 +39,8 @@ def _common(data_dest: str) -> argparse.ArgumentParser:
     return common
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser, or (``only``) one with just that command, so running it imports only its own module."""
     # a subcommand's namespace overwrites the top-level one, so --data before and after the subcommand
     # name are kept apart (data_before, data) and joined in main()
     parser = argparse.ArgumentParser(
@@ -48,14 +49,28 @@ def _parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     common = _common("data")
-    for name in COMMANDS:
+    for name in COMMANDS if only is None else [only]:
         importlib.import_module(f"kg.cli.{name}").register(subparsers, common)
     return parser
 
 
+def _command(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` runs, when it names one (module name: ``import_kb`` for ``import``)."""
+    first = argparse.ArgumentParser(add_help=False, parents=[_common("data_before")])
+    first.add_argument("command", nargs="?")
+    first.add_argument("rest", nargs=argparse.REMAINDER)
+    try:
+        name = first.parse_known_args(argv)[0].command
+    except SystemExit:  # leave every complaint to the whole parser
+        return None
+    module = {"import": "import_kb"}.get(name, name)
+    return module if module in COMMANDS else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``kg`` command and return its exit code."""
-    parser = _parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = _parser(_command(argv))
     args = parser.parse_args(argv)
     named = [*getattr(args, "data_before", []), *getattr(args, "data", [])]
     args.data_given = bool(named)
