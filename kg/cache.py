@@ -227,6 +227,7 @@ def cached(data: DataDirs, directory: str | os.PathLike[str], build: Callable[[D
     A graph that does not build (``build`` raises DataError) leaves nothing in the cache. The graph's store view
     is opened from the entry, or built into it the first time a command needs it.
     """
+    Path(directory).mkdir(mode=0o700, parents=True, exist_ok=True)  # pickles: only their owner may write them
     entry = Path(directory) / digest(data)
     graph = _read_graph(entry / _GRAPH)
     if graph is None:
