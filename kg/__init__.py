@@ -17,7 +17,7 @@ from kg._util import package_version
 
 if TYPE_CHECKING:  # what the names are, for type checkers; at run time each is imported on first use
     from kg.build import DEFAULT_DATA_DIR, load, validate
-    from kg.errors import DataError, ExportError, IngestError, KgError, QueryError, UsageError
+    from kg.errors import DataError, EndpointError, ExportError, IngestError, KgError, QueryError, UsageError
     from kg.export import export as export_graph
     from kg.generate import Suggestion, brief, suggest_tensions, tensions
     from kg.graph import Edge, KnowledgeGraph, SourceRef
@@ -38,6 +38,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "validate": ("kg.build", "validate"),
     "DataError": ("kg.errors", "DataError"),
     "ExportError": ("kg.errors", "ExportError"),
+    "EndpointError": ("kg.errors", "EndpointError"),
     "IngestError": ("kg.errors", "IngestError"),
     "KgError": ("kg.errors", "KgError"),
     "QueryError": ("kg.errors", "QueryError"),
@@ -118,6 +119,7 @@ __all__ = [
     "QueryError",
     "IngestError",
     "ExportError",
+    "EndpointError",
 ]
 
 __version__ = package_version()

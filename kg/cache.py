@@ -42,9 +42,9 @@ from kg.errors import UsageError
 from kg.graph import KnowledgeGraph
 from kg.loader import DataDirs, data_dirs, data_files
 from kg.report import Locations
-from kg.store import STORE_VIEW, build_store
+from kg.store import STORE_VIEW, build_store, store
 
-__all__ = ["ENV", "KEEP", "CacheSetting", "cache_dir", "cached", "digest", "entries", "clear", "Entry"]
+__all__ = ["ENV", "KEEP", "CacheSetting", "cache_dir", "cached", "digest", "entries", "clear", "Entry", "store_path"]
 
 #: the environment variable naming the cache directory (``off`` turns the cache off)
 ENV = "KG_CACHE_DIR"
@@ -56,6 +56,7 @@ CacheSetting = str | os.PathLike[str] | bool | None
 _OFF = {"off", "no", "none", "false", "0"}
 _FORMAT = 1  # bump when the layout of an entry changes
 _GRAPH, _STORE, _INFO, _LOCK = "graph.pickle", "store", "entry.json", ".lock"
+_ENTRY_VIEW = "cache-entry"  # the graph's view naming the entry it came from
 _LOCK_TIMEOUT = 3600.0  # a build of a million triples takes under a minute; a stuck lock is a bug to report
 
 
@@ -242,7 +243,18 @@ def cached(data: DataDirs, directory: str | os.PathLike[str], build: Callable[[D
         with contextlib.suppress(OSError):
             os.utime(entry)  # most recently used: evicted last
     graph.provide(STORE_VIEW, _store_builder(entry))
+    graph.provide(_ENTRY_VIEW, lambda _: entry)
     return graph
+
+
+def store_path(graph: KnowledgeGraph) -> Path | None:
+    """The directory of the graph's store in the build cache, built there first when missing, for processes
+    that open it read-only themselves (``kg serve``'s query workers); None when the graph is not from the cache."""
+    entry: Path | None = graph.view(_ENTRY_VIEW, lambda _: None)
+    if entry is None:
+        return None
+    store(graph)
+    return entry / _STORE
 
 
 def _write_info(entry: Path, graph: KnowledgeGraph) -> None:

@@ -15,6 +15,7 @@ __all__ = [
     "QueryError",
     "IngestError",
     "ExportError",
+    "EndpointError",
 ]
 
 
@@ -49,3 +50,7 @@ class IngestError(KgError):
 
 class ExportError(KgError):
     """An export could not be produced or written."""
+
+
+class EndpointError(KgError):
+    """A remote SPARQL endpoint could not be reached, or refused or failed a request."""

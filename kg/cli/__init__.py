@@ -21,7 +21,8 @@ from kg.errors import DataError, KgError
 __all__ = ["main", "COMMANDS"]
 
 #: subcommand modules, in the order ``kg --help`` lists them
-COMMANDS = ["validate", "stats", "export", "ingest", "import_kb", "tensions", "brief", "query", "viz", "cache"]
+COMMANDS = ["validate", "stats", "export", "ingest", "import_kb", "tensions", "brief", "query", "serve", "push", "viz",
+            "cache"]
 
 
 def _common(data_dest: str) -> argparse.ArgumentParser:

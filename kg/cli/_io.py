@@ -9,9 +9,10 @@ from collections.abc import Sequence
 
 from kg._util import write_bytes
 from kg.build import load
+from kg.errors import UsageError
 from kg.graph import KnowledgeGraph
 
-__all__ = ["emit", "load_graph", "describe_dirs"]
+__all__ = ["emit", "load_graph", "describe_dirs", "seconds"]
 
 
 def describe_dirs(data: Sequence[str]) -> str:
@@ -47,3 +48,15 @@ def emit(payload: bytes, output: str | None) -> None:
         return
     write_bytes(output, payload)
     print(f"kg: wrote {output} ({len(payload)} bytes)", file=sys.stderr)
+
+
+def seconds(text: str) -> float:
+    """``--timeout``'s value: a positive, finite number of seconds (argparse reports anything else, exit 2)."""
+    from kg.query import check_timeout  # only the commands with a timeout pay for importing the query package
+
+    try:
+        return check_timeout(float(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: '{text}'") from None
+    except UsageError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None

@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kg.cli._io import emit, load_graph
+from kg.cli._io import emit, load_graph, seconds
+from kg.endpoint import check_url
 from kg.errors import QueryError, UsageError
 from kg.query import (
     DEFAULT_ENGINE,
     GRAPH_FORMATS,
     RESULT_FORMATS,
-    check_timeout,
     engines,
     named_queries,
     query,
@@ -38,20 +38,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], co
                              f"CONSTRUCT/DESCRIBE: {', '.join(GRAPH_FORMATS)} (default: turtle)")
     parser.add_argument("--engine", choices=engines(), default=DEFAULT_ENGINE,
                         help=f"SPARQL engine (default: {DEFAULT_ENGINE})")
-    parser.add_argument("--timeout", type=_seconds, metavar="SECONDS",
+    parser.add_argument("--timeout", type=seconds, metavar="SECONDS",
                         help="stop the query after this many seconds (exit 1)")
+    parser.add_argument("--endpoint", metavar="URL",
+                        help="send the checked query to this SPARQL endpoint instead of the embedded engine "
+                             "(parameters still resolve against --data)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write here (atomically) instead of stdout")
     parser.set_defaults(run=run)
-
-
-def _seconds(text: str) -> float:
-    """``--timeout``'s value: a positive, finite number of seconds (argparse reports anything else, exit 2)."""
-    try:
-        return check_timeout(float(text))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: '{text}'") from None
-    except UsageError as err:
-        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def _params(pairs: list[str]) -> dict[str, str]:
@@ -90,6 +83,8 @@ def _check_format(name: str | None) -> None:
 
 def run(args: argparse.Namespace) -> int:
     _check_format(args.format)
+    if args.endpoint is not None:
+        check_url(args.endpoint)
     if args.list:
         emit(_listing().encode("utf-8"), args.output)
         return 0
@@ -99,11 +94,11 @@ def run(args: argparse.Namespace) -> int:
     graph = load_graph(args)
     if args.name is not None:
         result = query(graph, name=args.name, params=params, engine=args.engine, timeout=args.timeout,
-                       cache=args.cache)
+                       cache=args.cache, endpoint=args.endpoint)
     else:
         text = args.sparql if args.file is None else _read(args.file)
         origin = "query" if args.file is None else ("<stdin>" if args.file == "-" else args.file)
         result = query(graph, text, params=params, engine=args.engine, timeout=args.timeout, origin=origin,
-                       cache=args.cache)
+                       cache=args.cache, endpoint=args.endpoint)
     emit(render(result, args.format), args.output)
     return 0

@@ -18,23 +18,31 @@ from __future__ import annotations
 import functools
 import multiprocessing as mp
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from rdflib import Literal
 from rdflib.term import Identifier
 
 from kg.cache import CacheSetting, cache_dir
+from kg.endpoint import check_url
 from kg.errors import UsageError
 from kg.graph import KnowledgeGraph
-from kg.query._engines import DEFAULT_ENGINE, ENGINES, Engine, engines, get, register
+from kg.query._engines import DEFAULT_ENGINE, ENGINES, Engine, OxigraphEngine, engines, get, register
 from kg.query._named import NAMED_QUERIES, NamedQuery, Param, get_named, named_queries
 from kg.query._parse import Prepared, prepare
-from kg.query._result import GRAPH_FORMATS, RESULT_FORMATS, QueryResult, render, shorten
+from kg.query._remote import RemoteEngine
+from kg.query._result import GRAPH_FORMATS, RESULT_FORMATS, RESULT_MEDIA_TYPES, QueryResult, render, shorten
 from kg.query._worker import check_timeout, run_with_timeout
 from kg.vocab import graph_iri, iri
 
 __all__ = [
     "query",
+    "prepare_query",
+    "BoundQuery",
+    "Engine",
+    "OxigraphEngine",
+    "RemoteEngine",
     "QueryResult",
     "NamedQuery",
     "Param",
@@ -47,6 +55,7 @@ __all__ = [
     "load_engine",
     "DEFAULT_ENGINE",
     "RESULT_FORMATS",
+    "RESULT_MEDIA_TYPES",
     "GRAPH_FORMATS",
     "render",
     "shorten",
@@ -56,9 +65,42 @@ __all__ = [
 register_engine = register
 
 
+@dataclass(frozen=True)
+class BoundQuery:
+    """A query that passed the safety checks, with its parameters bound as RDF terms: ready for any engine
+    (``engine.run(bound.prepared, bound.bindings)``), in this process, a worker, or a remote endpoint."""
+
+    prepared: Prepared
+    bindings: dict[str, Identifier]
+
+    @property
+    def kind(self) -> str:
+        """``select``, ``ask`` or ``graph`` (CONSTRUCT and DESCRIBE)."""
+        return self.prepared.kind
+
+
+def prepare_query(graph: KnowledgeGraph, sparql: str | None = None, *, name: str | None = None,
+                  params: Mapping[str, str | Identifier] | None = None, origin: str = "query",
+                  cache: CacheSetting = None) -> BoundQuery:
+    """Check a SPARQL query (``sparql``) or a named query (``name``) and bind its ``params``, without running it.
+
+    The refusals (updates, ``LOAD``, ``SERVICE``, ``FROM`` a graph ``graph`` does not hold) and the binding
+    rules are :func:`query`'s, which is this and a run; a server or another engine reuses them through it.
+    """
+    if (sparql is None) == (name is None):
+        raise UsageError("give either a SPARQL query or the name of a named query")
+    named = get_named(name) if name is not None else None
+    text = named.text if named is not None else str(sparql)
+    directory = cache_dir(cache)
+    prepared = prepare(text, _known_graphs(graph), f"named query '{name}'" if named is not None else origin,
+                       None if directory is None else directory / "queries")
+    return BoundQuery(prepared, _bind(graph, prepared, named, dict(params or {})))
+
+
 def query(graph: KnowledgeGraph, sparql: str | None = None, *, name: str | None = None,
           params: Mapping[str, str | Identifier] | None = None, engine: str | None = None,
-          timeout: float | None = None, origin: str = "query", cache: CacheSetting = None) -> QueryResult:
+          timeout: float | None = None, origin: str = "query", cache: CacheSetting = None,
+          endpoint: str | None = None) -> QueryResult:
     """Answer a SPARQL query (``sparql``) or a named query (``name``) over ``graph``.
 
     ``params`` bind variables to RDF terms: a value naming a node (id, name or alias, as
@@ -66,28 +108,26 @@ def query(graph: KnowledgeGraph, sparql: str | None = None, *, name: str | None 
     (``'"text"'``) binds a plain string literal; rdflib terms are bound as they are. ``engine`` is
     ``oxigraph`` (default) or ``rdflib``; ``timeout`` (seconds) stops the query with a QueryError;
     ``origin`` names the query in error messages (a file name, say); ``cache`` is the build cache (as
-    :func:`kg.load` takes it), where what the safety checks learnt of a query text is kept.
+    :func:`kg.load` takes it), where what the safety checks learnt of a query text is kept. ``endpoint`` (a
+    SPARQL 1.1 Protocol URL) sends the checked, bound query there instead (see :class:`RemoteEngine`).
     """
-    if (sparql is None) == (name is None):
-        raise UsageError("give either a SPARQL query or the name of a named query")
     get(engine or DEFAULT_ENGINE)  # an unknown engine or timeout is a usage error before anything else
     if timeout is not None:
         check_timeout(timeout)
-    named = get_named(name) if name is not None else None
-    text = named.text if named is not None else str(sparql)
-    directory = cache_dir(cache)
-    prepared = prepare(text, _known_graphs(graph), f"named query '{name}'" if named is not None else origin,
-                       None if directory is None else directory / "queries")
-    bindings = _bind(graph, prepared, named, dict(params or {}))
+    if endpoint is not None:
+        check_url(endpoint)
+    bound = prepare_query(graph, sparql, name=name, params=params, origin=origin, cache=cache)
+    if endpoint is not None:
+        return RemoteEngine(endpoint, timeout).run(bound.prepared, bound.bindings)
     engine_name = ENGINES.canonical(engine or DEFAULT_ENGINE)
     loaded = load_engine(graph, engine_name)
     if timeout is None:
-        return loaded.run(prepared, bindings)
+        return loaded.run(bound.prepared, bound.bindings)
     if "fork" in mp.get_all_start_methods():
         loader = functools.partial(_same, loaded)
     else:  # pragma: no cover - spawn platforms reload the graph in the worker
         loader = functools.partial(_reload, engine_name, tuple(map(str, graph.data_dirs)))
-    return run_with_timeout(loader, prepared, bindings, timeout)
+    return run_with_timeout(loader, bound.prepared, bound.bindings, timeout)
 
 
 def load_engine(graph: KnowledgeGraph, engine: str = DEFAULT_ENGINE) -> Engine:

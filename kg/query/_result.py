@@ -1,8 +1,8 @@
 """Query results: rows of RDF terms whatever the engine, and their text forms.
 
 SELECT and ASK results print as ``table`` (aligned, IRIs shortened with the project's prefixes), ``csv`` and
-``tsv`` (the W3C SPARQL 1.1 CSV/TSV result formats), ``json`` (W3C SPARQL 1.1 Query Results JSON) or ``md``
-(a Markdown table); CONSTRUCT and DESCRIBE results print as ``turtle``, ``jsonld`` or ``nt``.
+``tsv`` (the W3C SPARQL 1.1 CSV/TSV result formats), ``json`` and ``xml`` (W3C SPARQL 1.1 Query Results JSON
+and XML) or ``md`` (a Markdown table); CONSTRUCT and DESCRIBE results print as ``turtle``, ``jsonld`` or ``nt``.
 
 The JSON writer is the one of record: CSV and TSV rows are pyoxigraph's writers reading that JSON back, so
 both engines' rows get one term encoding (``<iri>``, ``"text"`` with escapes, ``3``, ``"x"@en``, ``_:b``).
@@ -25,7 +25,7 @@ from kg.export import get as export_format
 from kg.export import serialize_triples, triple_formats
 from kg.vocab import PREFIXES, bind_prefixes
 
-__all__ = ["QueryResult", "RESULT_FORMATS", "GRAPH_FORMATS", "shorten", "render"]
+__all__ = ["QueryResult", "RESULT_FORMATS", "RESULT_MEDIA_TYPES", "GRAPH_FORMATS", "shorten", "render"]
 
 Term = Identifier | None
 #: longest namespace first, so ``concept:`` wins over a shorter prefix of the same IRI
@@ -224,7 +224,13 @@ def _json(result: QueryResult) -> str:
 
 
 RESULT_FORMATS: dict[str, Callable[[QueryResult], str]] = {
-    "table": _table, "csv": _csv, "tsv": _tsv, "json": _json, "md": _markdown,
+    "table": _table, "csv": _csv, "tsv": _tsv, "json": _json, "xml": _oxigraph(ox.QueryResultsFormat.XML),
+    "md": _markdown,
+}
+#: the media type of each result format, for HTTP content negotiation (``kg serve``)
+RESULT_MEDIA_TYPES: dict[str, str] = {
+    "json": "application/sparql-results+json", "xml": "application/sparql-results+xml", "csv": "text/csv",
+    "tsv": "text/tab-separated-values", "md": "text/markdown", "table": "text/plain",
 }
 #: CONSTRUCT/DESCRIBE formats: the export registry's triple formats (aliases such as ``ttl`` work too)
 GRAPH_FORMATS: tuple[str, ...] = tuple(triple_formats())
