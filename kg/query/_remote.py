@@ -1,15 +1,19 @@
 """A remote SPARQL 1.1 endpoint as an engine: the same checked query and bindings, answered elsewhere.
 
 The endpoint knows neither the project's prefixes nor Oxigraph's substitutions, so the text it receives is the
-prefixes' declarations, the query, and a trailing ``VALUES`` block with the bound terms (SPARQL's own way to
-bind variables, joined before projection, ordering and LIMIT, as Oxigraph binds them). Queries see the
-endpoint's default graph: for the same answers as the embedded engines it must be the union of the named graphs
-``kg push`` uploads (GraphDB, Virtuoso, Neptune do so by default; ``oxigraph serve --union-default-graph``,
+prefixes' declarations and the query with a ``VALUES`` block of the bound terms at the start of its WHERE
+group: there the values join every pattern and are bound in that group's FILTERs and EXISTS, as Oxigraph's
+substitutions are (a trailing ``VALUES`` joins only the finished solutions: a ``FILTER EXISTS`` on an optional
+parameter would see it unbound). A query without a WHERE group (``DESCRIBE <x>``) gets a trailing ``VALUES``.
+
+Queries see the endpoint's default graph: for the embedded engines' answers it must be the union of the named
+graphs ``kg push`` uploads (GraphDB, Virtuoso, Neptune do so by default; ``oxigraph serve --union-default-graph``,
 Fuseki's ``unionDefaultGraph``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import pyoxigraph as ox
@@ -29,14 +33,37 @@ _ACCEPT = {"select": "application/sparql-results+json", "ask": "application/spar
            "graph": "application/n-triples"}
 
 
+#: what the scan for the WHERE group skips (comments, long and short strings, IRIs) and what it looks for
+_TOKENS = re.compile(r"#[^\n]*|'''(?:[^\\]|\\.)*?'''|\"\"\"(?:[^\\]|\\.)*?\"\"\"|'(?:[^'\\\n]|\\.)*'"
+                     r"|\"(?:[^\"\\\n]|\\.)*\"|<[^<>\"{}|^`\\\s]*>|\bWHERE\b|[{}]", re.IGNORECASE)
+
+
+def _where_group(text: str, kind: str) -> int | None:
+    """The offset just after the ``{`` that opens the query's WHERE group, or None when it has none."""
+    depth, after_where = 0, kind != "graph"  # CONSTRUCT's template comes before WHERE; SELECT/ASK may omit it
+    for token in _TOKENS.finditer(text):
+        word = token.group()
+        if word == "{":
+            if depth == 0 and after_where:
+                return token.end()
+            depth += 1
+        elif word == "}":
+            depth -= 1
+        elif word.upper() == "WHERE" and depth == 0:
+            after_where = True
+    return None
+
+
 def remote_text(prepared: Prepared, bindings: Mapping[str, Identifier]) -> str:
-    """The query as a remote endpoint receives it: prefixes declared, bindings as a trailing VALUES block."""
-    text = sparql_prefixes() + prepared.text.rstrip() + "\n"
+    """The query as a remote endpoint receives it: prefixes declared, bindings as a VALUES block in its WHERE."""
+    text = prepared.text.rstrip() + "\n"
     if bindings:
         names = " ".join(f"?{name}" for name in bindings)
         terms = " ".join(term.n3() for term in bindings.values())
-        text += f"VALUES ({names}) {{ ({terms}) }}\n"
-    return text
+        values = f"VALUES ({names}) {{ ({terms}) }}"
+        start = _where_group(text, prepared.kind)
+        text = f"{text}{values}\n" if start is None else f"{text[:start]} {values}\n{text[start:]}"
+    return sparql_prefixes() + text
 
 
 class RemoteEngine:
