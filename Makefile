@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint bench bench-features bench-import clean wiki notebooks
+.PHONY: demo test lint bench bench-features bench-import bench-serve clean wiki notebooks
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ bench-features: $(STAMP)
 # The import of the longterm-wiki snapshot and commands on the combined graph
 bench-import: $(STAMP)
 	$(BIN)/python -m bench.bench_import --wiki $(WIKI)
+
+# kg serve beside oxigraph serve under the same load (8 clients, 60 s each, bundled corpus and M): out/bench-serve.json
+bench-serve: $(STAMP)
+	PATH=$(abspath $(BIN)):$$PATH $(BIN)/python -m bench.bench_serve
 
 # ruff on the code, mypy (strict, as [tool.mypy] in pyproject.toml says) on the package, which ships py.typed
 lint: $(STAMP)

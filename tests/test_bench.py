@@ -50,3 +50,15 @@ def test_growth_from_m_to_l_once_both_sizes_are_recorded():
         {"name": "kg viz", "from": "M", "to": "L", "ratio": 5.0, "target": GROWTH_TARGET, "ok": True}]
     replaced = merge({"sizes": {"M": {}}, "measurements": rows}, "M", {"claims": 1}, [])
     assert replaced["sizes"] == {"M": {"claims": 1}} and {m["size"] for m in replaced["measurements"]} == {"L"}
+
+
+def test_the_serve_load_benchmark_runs_briefly_and_reports_both_servers(tmp_path):
+    out = tmp_path / "bench-serve.json"
+    argv = [sys.executable, "-m", "bench.bench_serve", "--seconds", "2", "--corpus", "bundled", "--out", str(out),
+            "--work", str(tmp_path / "work")]
+    done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, check=False, timeout=600)
+    assert done.returncode == 0, done.stderr
+    (row,) = json.loads(out.read_text(encoding="utf-8"))
+    for server in ("kg", "oxigraph"):
+        assert row[server]["named_requests"] > 0 and row[server]["named_errors"] == 0
+    assert row["kg"]["pathological_statuses"] in ([], [503])  # cut by the timeout, never an error of another kind

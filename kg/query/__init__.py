@@ -31,7 +31,7 @@ from kg.graph import KnowledgeGraph
 from kg.query._engines import DEFAULT_ENGINE, ENGINES, Engine, OxigraphEngine, engines, get, register
 from kg.query._named import NAMED_QUERIES, NamedQuery, Param, get_named, named_queries
 from kg.query._parse import Prepared, prepare
-from kg.query._remote import RemoteEngine
+from kg.query._remote import RemoteEngine, remote_text
 from kg.query._result import GRAPH_FORMATS, RESULT_FORMATS, RESULT_MEDIA_TYPES, QueryResult, render, shorten
 from kg.query._worker import check_timeout, run_with_timeout
 from kg.vocab import graph_iri, iri
@@ -43,6 +43,7 @@ __all__ = [
     "Engine",
     "OxigraphEngine",
     "RemoteEngine",
+    "remote_text",
     "QueryResult",
     "NamedQuery",
     "Param",
