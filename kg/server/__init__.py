@@ -1,11 +1,10 @@
 """``kg serve``: the graph as a SPARQL 1.1 Protocol endpoint, and ``kg push`` to a Graph Store endpoint.
 
->>> service = create_service("data", workers=1)   # doctest: +SKIP
->>> service.app                                    # an ASGI application (Starlette)  # doctest: +SKIP
-
-The graph is loaded through the build cache, whose store on disk the query workers open read-only (see
-:mod:`kg.server._pool`); with ``watch`` the data directories are watched and a new graph that builds is swapped
-in whole, so a request sees either the old graph or the new one. Needs the ``serve`` extra
+``create_service("data").app`` is the ASGI application (Starlette), to run under any ASGI server;
+:func:`serve` runs it under uvicorn, as ``kg serve`` does. The graph is loaded through the build cache, whose
+store on disk the query workers open read-only (see :mod:`kg.server._pool`); with ``watch`` the data
+directories are watched and a new graph that builds is swapped in whole, so a request sees either the old graph
+or the new one. Needs the ``serve`` extra
 (``pip install 'kg[serve]'``: Starlette, uvicorn, watchfiles, httpx).
 """
 
