@@ -48,28 +48,38 @@ def check(kg: KnowledgeGraph, shapes: Graph, ontology: Graph, engine: str | None
     if engine not in ENGINES:
         raise UsageError(f"unknown SHACL engine {engine!r} (known: {', '.join(ENGINES)})")
     data = _data_nquads(kg)
-    results = [] if engine == "pyshacl" else _shacl_rust(data + ontology.serialize(format="nt", encoding="utf-8"),
-                                                         shapes)
-    if engine == "shacl-rust" and not results:
-        return []
-    store = _store(data)
-    flagged = {result["focusNode"].strip("<>") for result in results}
-    if engine == "pyshacl" or any(not result["focusNode"].startswith("<") for result in results):
-        found = _pyshacl(_graph(store.quads_for_pattern(None, None, None)), shapes, ontology)
-    else:  # each flagged node again, in pySHACL's words
-        found = [v for v in _pyshacl(_graph(_around(store, flagged, shapes)), shapes, ontology) if v[0] in flagged]
-        worded = {focus for focus, _ in found}
-        found += [_own_words(result) for result in results if result["focusNode"].strip("<>") not in worded]
+    if engine == "pyshacl":
+        found = _pyshacl(_graph(_store(data).quads_for_pattern(None, None, None)), shapes, ontology)
+    else:
+        found = _reworded(data, _shacl_rust(data, shapes, ontology), shapes, ontology)
     return sorted((_issue(kg, focus, detail) for focus, detail in found), key=lambda i: i.message)
 
 
-def _shacl_rust(data: bytes, shapes: Graph) -> list[dict[str, Any]]:
-    """shacl-rust's results on N-Quads ``data`` (empty when it conforms)."""
+def _shacl_rust(data: bytes, shapes: Graph, ontology: Graph) -> list[dict[str, Any]]:
+    """shacl-rust's results on N-Quads ``data`` with the ontology's triples (empty when it conforms)."""
     import shacl_rust  # type: ignore[import-untyped]
 
+    data += ontology.serialize(format="nt", encoding="utf-8")
     report = shacl_rust.validate_file(io.BytesIO(data), io.BytesIO(shapes.serialize(format="nt", encoding="utf-8")),
                                       data_format="nq", shapes_format="nt", experimental_index=True)
     return [] if report["conforms"] else list(report["results"])
+
+
+def _reworded(data: bytes, results: list[dict[str, Any]], shapes: Graph, ontology: Graph) -> list[tuple[str, str]]:
+    """pySHACL's violations of the IRIs shacl-rust flagged (checked on what the shapes read about them), plus
+    shacl-rust's own for any flagged node pySHACL says nothing about."""
+    if not results:
+        return []
+    flagged = {focus for result in results if not (focus := _focus(result)).startswith("_:")}
+    around = _graph(_around(_store(data), flagged, shapes))
+    found = [(focus, detail) for focus, detail in _pyshacl(around, shapes, ontology) if focus in flagged]
+    worded = {focus for focus, _ in found}
+    return found + [_own_words(result) for result in results if _focus(result) not in worded]
+
+
+def _focus(result: dict[str, Any]) -> str:
+    """The focus node of a shacl-rust result: an IRI, or ``_:label`` for a blank node."""
+    return str(result["focusNode"]).strip("<>")
 
 
 def _store(data: bytes) -> ox.Store:
@@ -129,7 +139,7 @@ def _own_words(result: dict[str, Any]) -> tuple[str, str]:
     path = result.get("resultPath", "")
     names = bind_prefixes(Graph(), EXPORT_PREFIXES).namespace_manager
     path_text = f" {URIRef(path.strip('<>')).n3(names)}" if path.startswith("<") else ""
-    return result["focusNode"].strip("<>"), f"{path_text}: {'; '.join(result.get('messages', []))}"
+    return _focus(result), f"{path_text}: {'; '.join(result.get('messages', []))}"
 
 
 def _issue(kg: KnowledgeGraph, focus: str, detail: str) -> Issue:
