@@ -12,14 +12,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 
 from kg.errors import UsageError
 from kg.model import NODE_MODELS, RELATIONS, Credibility, Link, Lit, Perspective, Record, field_specs
 from kg.report import Issue, Location
-from kg.vocab import KG, ONTOLOGY_DIR, SH, id_of
+from kg.vocab import KG, ONTOLOGY_DIR, SH
 
 if TYPE_CHECKING:
     from kg.graph import KnowledgeGraph
@@ -184,29 +184,14 @@ def _literal_choices(annotation: Any) -> list[str]:
     return []
 
 
-def check_shacl(kg: KnowledgeGraph, shapes: Graph | None = None, ontology: Graph | None = None) -> list[Issue]:
-    """SHACL violations of the RDF view, each located at the record it is about when possible."""
-    from pyshacl import validate as shacl_validate
+def check_shacl(kg: KnowledgeGraph, shapes: Graph | None = None, ontology: Graph | None = None,
+                engine: str | None = None) -> list[Issue]:
+    """SHACL violations of the RDF view, each located at the record it is about when possible.
 
-    from kg.rdf import flatten
+    ``engine`` is ``"shacl-rust"`` (the default: fast, worded by pySHACL) or ``"pyshacl"`` (pySHACL alone, on
+    the whole graph); ``$KG_SHACL_ENGINE`` sets the default. Both report the same issues.
+    """
+    from kg._shacl import check
 
-    data = flatten(kg.rdf)
-    conforms, results, _ = shacl_validate(
-        data,
-        shacl_graph=read_shapes() if shapes is None else shapes,
-        ont_graph=read_ontology() if ontology is None else ontology,
-        inference="none",
-        allow_warnings=True,
-    )
-    if conforms:
-        return []
-    issues = []
-    for result in results.subjects(RDF.type, SH.ValidationResult):
-        focus = results.value(result, SH.focusNode)
-        path = results.value(result, SH.resultPath)
-        message = results.value(result, SH.resultMessage)
-        node_id = id_of(focus) if isinstance(focus, URIRef) else None
-        location = kg.locations.locate(node_id) if node_id else None
-        path_text = f" {path.n3(data.namespace_manager)}" if isinstance(path, URIRef) else ""
-        issues.append(Issue("shacl", f"SHACL: {node_id or focus}{path_text}: {message}", location))
-    return sorted(issues, key=lambda i: i.message)
+    return check(kg, read_shapes() if shapes is None else shapes, read_ontology() if ontology is None else ontology,
+                 engine)

@@ -234,14 +234,15 @@ def test_valid_fixture_and_bundled_data_validate(minimal):
 
 def test_shacl_violation_is_reported(minimal, monkeypatch):
     """A graph the pydantic checks accept but the shapes reject is caught by kg validate."""
-    from rdflib import Literal
-
+    from kg import _shacl
     from kg.ontology import check_shacl
-    from kg.vocab import KG, iri
+    from kg.vocab import KG, graph_iri, iri
 
     graph = kg.load(minimal)
-    graph.rdf.add((iri("claim/tampering-near-term"), KG.status, Literal("maybe"),
-                   graph.rdf.graph(iri("doc/briefing-reward-tampering"))))
+    extra = f'{iri("claim/tampering-near-term").n3()} {KG.status.n3()} "maybe" '
+    extra += f'{graph_iri("doc/briefing-reward-tampering").n3()} .\n'
+    data = _shacl._data_nquads(graph) + extra.encode()
+    monkeypatch.setattr(_shacl, "_data_nquads", lambda _: data)
     issues = [str(i).removeprefix(f"{minimal}/") for i in check_shacl(graph)]
     where = f"{DOC}:8: SHACL: claim/tampering-near-term kg:status: "
     assert issues[0] == where + "More than 1 values on claim:tampering-near-term->kg:status"
