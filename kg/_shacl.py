@@ -22,6 +22,7 @@ from rdflib.term import Node
 
 from kg.errors import UsageError
 from kg.report import Issue
+from kg.store import nquads
 from kg.vocab import EXPORT_PREFIXES, SH, bind_prefixes, id_of
 
 if TYPE_CHECKING:
@@ -37,8 +38,8 @@ _STRING, _LANG_STRING = str(XSD.string), str(RDF.langString)
 
 
 def _data_nquads(kg: KnowledgeGraph) -> bytes:
-    """The data graph as N-Quads: the one place validation reads the graph's triples."""
-    return kg.rdf.serialize(format="nquads", encoding="utf-8")
+    """The data graph as N-Quads: the one place validation reads the graph's triples (from the records)."""
+    return nquads(kg)
 
 
 def check(kg: KnowledgeGraph, shapes: Graph, ontology: Graph, engine: str | None = None) -> list[Issue]:
