@@ -3,11 +3,19 @@
 PyYAML only composes the node tree here; the tree is then converted by hand so that no tag can run code
 (``!!python/...`` and any other non-core tag is an error), alias expansion is capped before anything is
 built (a billion-laughs file fails at once), and every value's line is kept for error messages.
+
+Composing uses libyaml (PyYAML's C loader, about ten times faster) when PyYAML has it. Whatever fails there is
+found again by the pure-Python loader, reading the same text: its messages and lines are the ones users see
+(libyaml counts bytes and words its errors otherwise). Text that the two read differently (a tab between
+tokens, ``[why?]``, ...: found by comparing them on millions of random texts) goes to the pure-Python loader
+straight away, so both give the same data, lines and problems.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +23,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kg._util import excerpt as _short
+from kg._util import paused_gc
 
 __all__ = ["YamlDoc", "YamlProblem", "parse_yaml", "dump_yaml", "MAX_BYTES", "MAX_NODES", "MAX_DEPTH"]
 
@@ -26,6 +35,34 @@ Path_ = tuple[str | int, ...]
 
 _CORE = "tag:yaml.org,2002:"
 _constructor = yaml.SafeLoader("")  # used only to turn plain scalars into int/float/bool/None
+
+
+def _libyaml() -> Any:
+    """libyaml's loader, when PyYAML has one that refuses to nest deeper than 1000 levels (the one in PyYAML's
+    wheels does; libyaml 0.2.5 and older compose ``[[[[...`` by recursing in C until the stack overflows)."""
+    loader_class = getattr(yaml, "CSafeLoader", None)
+    if loader_class is None:
+        return None
+    loader = loader_class("[" * 1001 + "]" * 1001)
+    try:
+        loader.get_single_node()
+    except yaml.YAMLError:
+        return loader_class
+    finally:
+        loader.dispose()
+    return None
+
+
+#: libyaml's loader, or None: then the pure-Python one reads everything
+_FAST: Any = _libyaml()
+#: text that libyaml reads where the pure-Python loader refuses it or reads it otherwise (found by comparing
+#: the two on random text; see also _differs and _check_size): such text is read by the pure-Python loader only
+_DIFFERS = tuple(re.compile(pattern) for pattern in (
+    r"[\t\x85\u2028\u2029]",  # tabs as separators; NEL, LS and PS as line breaks
+    r"[|>][-+0-9]{0,2}#",  # a comment right after a block scalar's header (``|#``)
+    r"!(?<![^\s\[\]{},?:]!)(?:(?![^\s\[\]{},])|\S*?[\[\],])",  # a tag ``!`` on its own, or running into ``,[]``
+    r"\?(?<![^\s\[{,]\?)",  # an explicit key (``[? a]``: libyaml ends one in a flow sequence otherwise)
+))
 
 
 @dataclass
@@ -52,14 +89,50 @@ class YamlProblem(Exception):
         self.message = message
 
 
+class _Differs(YamlProblem):
+    """Text that libyaml reads otherwise than the pure-Python loader (never seen outside this module)."""
+
+
 def parse_yaml(text: str) -> YamlDoc:
     """Parse one YAML document safely, raising :class:`YamlProblem` with a line number."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise YamlProblem(1, f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
-    loader: yaml.SafeLoader | None = None
+    with paused_gc():  # the node tree is garbage once converted: see paused_gc
+        if _FAST is not None and not _differs(text):
+            # whatever goes wrong with libyaml (bad syntax, a refused tag, an alias bomb), the pure-Python
+            # loader finds it again below and tells it as it always has
+            with contextlib.suppress(Exception):
+                return _document(_compose(text, _FAST), libyaml=True)
+        return _document(_compose_located(text))
+
+
+def _differs(text: str) -> bool:
+    """True when libyaml may read ``text`` otherwise than the pure-Python loader (a byte order mark after the
+    start, or see _DIFFERS); a few regular expressions in turn are much faster than one alternation."""
+    return text.find("\ufeff", 1) >= 0 or any(pattern.search(text) for pattern in _DIFFERS)
+
+
+def _document(root: Node | None, libyaml: bool = False) -> YamlDoc:
+    """The data of a composed node tree and the line of each value, once its size is known to be safe."""
+    doc = YamlDoc(data=None)
+    if root is not None:
+        _check_size(root, libyaml)
+        doc.data = _convert(root, (), doc.lines, 0)
+    return doc
+
+
+def _compose(text: str, loader_class: Any) -> Node | None:
+    loader = loader_class(text)
     try:
-        loader = yaml.SafeLoader(text)  # the reader refuses NUL and other control characters here
-        root = loader.get_single_node()
+        return loader.get_single_node()  # type: ignore[no-any-return]
+    finally:
+        loader.dispose()
+
+
+def _compose_located(text: str) -> Node | None:
+    """The node tree of ``text`` by the pure-Python loader, whose errors become a :class:`YamlProblem`."""
+    try:
+        return _compose(text, yaml.SafeLoader)  # the reader refuses NUL and other control characters
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         if err.context_mark is not None and err.problem_mark is not None and err.problem_mark.index >= len(text):
@@ -76,23 +149,22 @@ def parse_yaml(text: str) -> YamlDoc:
         raise YamlProblem(1, f"YAML error: {_short(str(err))}") from None
     except RecursionError:
         raise YamlProblem(_deepest_line(text), f"nested deeper than {MAX_DEPTH} levels") from None
-    finally:
-        if loader is not None:
-            loader.dispose()
-    doc = YamlDoc(data=None)
-    if root is None:
-        return doc
-    _check_size(root)
-    doc.data = _convert(root, (), doc.lines, 0)
-    return doc
 
 
-def _check_size(root: Node) -> None:
-    """Refuse trees whose alias expansion would exceed MAX_NODES, or that refer to themselves."""
+def _check_size(root: Node, libyaml: bool = False) -> None:
+    """Refuse trees whose alias expansion would exceed MAX_NODES, or that refer to themselves.
+
+    A tree composed by ``libyaml`` is also refused where the pure-Python loader reads the text otherwise, so
+    that it reads it itself: a plain scalar in a flow collection holding a ``?`` (``[why?]``: the pure-Python
+    loader ends a plain scalar there), and an empty document (libyaml puts it a line lower when the last line
+    has no line break).
+    """
+    if libyaml and isinstance(root, ScalarNode) and not root.value:
+        raise _Differs(1, "an empty document")
     sizes: dict[int, int] = {}
     open_: set[int] = set()
 
-    def size(node: Node, depth: int) -> int:
+    def size(node: Node, depth: int, in_flow: bool = False) -> int:
         key = id(node)
         if key in sizes:
             return sizes[key]
@@ -100,16 +172,18 @@ def _check_size(root: Node) -> None:
             raise YamlProblem(node.start_mark.line + 1, "recursive YAML alias")
         if depth > MAX_DEPTH:
             raise YamlProblem(node.start_mark.line + 1, f"YAML nested deeper than {MAX_DEPTH} levels")
+        if in_flow and libyaml and isinstance(node, ScalarNode) and not node.style and "?" in node.value:
+            raise _Differs(node.start_mark.line + 1, "a plain scalar with '?' in a flow collection")
         open_.add(key)
         total = 1
         if isinstance(node, SequenceNode):
             for child in node.value:
-                total += size(child, depth + 1)
+                total += size(child, depth + 1, node.flow_style)
                 if total > MAX_NODES:
                     break
         elif isinstance(node, MappingNode):
             for k, v in node.value:
-                total += size(k, depth + 1) + size(v, depth + 1)
+                total += size(k, depth + 1, node.flow_style) + size(v, depth + 1, node.flow_style)
                 if total > MAX_NODES:
                     break
         open_.discard(key)
