@@ -31,7 +31,6 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 from filelock import FileLock, Timeout
@@ -145,38 +144,39 @@ class _FileLines(Mapping[str, YamlDoc]):
         return len(self._names)
 
 
-def _state(graph: KnowledgeGraph) -> tuple[Any, ...]:
-    places = dict(graph.locations.places)
-    return (dict(graph.nodes), dict(graph.documents), dict(graph.owner), graph.edges, graph.warnings,
-            graph.data_dirs, places, sorted(graph.locations.files))
-
-
-def _from_state(state: tuple[Any, ...]) -> KnowledgeGraph:
-    nodes, documents, owner, edges, warnings, roots, places, files = state
-    return KnowledgeGraph(nodes, documents, owner, edges, warnings, data_dirs=roots,
-                          locations=Locations(places, _FileLines(files)))
-
-
 def _write_graph(path: Path, graph: KnowledgeGraph) -> None:
-    payload = pickle.dumps(_state(graph), protocol=pickle.HIGHEST_PROTOCOL)
-    check = hashlib.blake2b(payload, digest_size=32).digest()
-    write_atomic(path, lambda out: (out.write(check), out.write(payload)))
+    """The records in two pickles, so a command that needs only the store skips the big one: a head (warnings,
+    where records were read) and the records; a hash of both first, so a damaged file is rebuilt."""
+    head = pickle.dumps((graph.warnings, graph.data_dirs, dict(graph.locations.places),
+                         sorted(graph.locations.files)), protocol=pickle.HIGHEST_PROTOCOL)
+    body = pickle.dumps((dict(graph.nodes), dict(graph.documents), dict(graph.owner), graph.edges),
+                        protocol=pickle.HIGHEST_PROTOCOL)
+    check = hashlib.blake2b(head + body, digest_size=32).digest()
+    write_atomic(path, lambda out: (out.write(check + len(head).to_bytes(8, "little")), out.write(head),
+                                    out.write(body)))
 
 
 def _read_graph(path: Path) -> KnowledgeGraph | None:
-    """The pickled graph at ``path``; None when it is missing or fails its hash (then it is rebuilt)."""
+    """The graph pickled at ``path``, its records unpickled on first use; None when the file is missing or
+    fails its hash (then it is rebuilt)."""
     try:
         data = path.read_bytes()
     except OSError:
         return None
-    check, payload = data[:32], data[32:]
-    if hashlib.blake2b(payload, digest_size=32).digest() != check:
+    check, size = data[:32], int.from_bytes(data[32:40], "little")
+    if len(data) < 40 + size or hashlib.blake2b(memoryview(data)[40:], digest_size=32).digest() != check:
         return None
     try:
-        with _paused_gc():
-            return _from_state(pickle.loads(payload))
+        warnings, roots, places, files = pickle.loads(memoryview(data)[40:40 + size])
     except Exception:  # a pickle of another code version cannot get here (the digest differs): treat as corrupt
         return None
+
+    def records() -> KnowledgeGraph:
+        with _paused_gc():
+            nodes, documents, owner, edges = pickle.loads(memoryview(data)[40 + size:])
+        return KnowledgeGraph(nodes, documents, owner, edges)
+
+    return KnowledgeGraph.deferred(records, warnings, roots, Locations(places, _FileLines(files)))
 
 
 def _open_store(path: Path) -> ox.Store | None:

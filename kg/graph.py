@@ -63,9 +63,9 @@ class KnowledgeGraph:
     #: node id -> id of the document that defines it (absent for registry entities)
     owner: Mapping[str, str] = field(default_factory=dict)
     #: the typed edges, sorted into a stable order when the graph is made
-    edges: tuple[Edge, ...] = ()
+    edges: tuple[Edge, ...] = field(default_factory=tuple)
     #: problems found while loading that do not stop it (an entity a later data directory redefines)
-    warnings: tuple[Issue, ...] = ()
+    warnings: tuple[Issue, ...] = field(default_factory=tuple)
     #: every directory the records were read from, in order (none for a graph built from records)
     data_dirs: tuple[Path, ...] = field(default=(), compare=False)
     #: where each record was read, for validation and error messages only (empty without files)
@@ -126,6 +126,14 @@ class KnowledgeGraph:
         edges = check_records(by_id, docs, owner, report)
         report.raise_for_errors()
         return cls(by_id, docs, owner, tuple(edges))
+
+    @classmethod
+    def deferred(cls, records: Callable[[], KnowledgeGraph], warnings: Iterable[Issue] = (),
+                 data_dirs: Iterable[Path] = (), locations: Locations | None = None) -> KnowledgeGraph:
+        """A graph whose records (nodes, documents, owners, edges) are made by ``records()`` the first time
+        anything reads them: the build cache hands out graphs whose store answers a query before, or without,
+        unpickling the records. Equal to the graph ``records()`` returns."""
+        return _Deferred(records, tuple(warnings), tuple(data_dirs), locations or Locations())
 
     @property
     def data_dir(self) -> Path | None:
@@ -227,6 +235,34 @@ class KnowledgeGraph:
     def rdf(self) -> Dataset:
         """The RDF view (an rdflib Dataset, one named graph per document). Built once; treat it as read-only."""
         return self.view("rdf", _rdf_view)
+
+
+#: the fields a deferred graph reads on first use
+_RECORDS = ("nodes", "documents", "owner", "edges")
+
+
+class _Deferred(KnowledgeGraph):
+    """A KnowledgeGraph whose record fields are filled in on first use (see :meth:`KnowledgeGraph.deferred`)."""
+
+    def __init__(self, records: Callable[[], KnowledgeGraph], warnings: tuple[Issue, ...],
+                 data_dirs: tuple[Path, ...], locations: Locations) -> None:  # the records come later
+        for name, value in (("_records", records), ("warnings", warnings), ("data_dirs", data_dirs),
+                            ("locations", locations), ("_views", {}), ("_builders", {})):
+            object.__setattr__(self, name, value)
+
+    def __getattr__(self, name: str) -> Any:  # called only for attributes not set yet: the records
+        records = self.__dict__.pop("_records", None)
+        if name not in _RECORDS or records is None:
+            raise AttributeError(f"'KnowledgeGraph' object has no attribute '{name}'")
+        loaded = records()
+        for field_name in _RECORDS:
+            object.__setattr__(self, field_name, getattr(loaded, field_name))
+        return getattr(self, name)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, KnowledgeGraph):
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f) for f in (*_RECORDS, "warnings"))
 
 
 def _rdf_view(graph: KnowledgeGraph) -> Dataset:

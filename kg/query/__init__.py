@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import multiprocessing as mp
-from collections.abc import Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -146,8 +146,27 @@ def _reload(engine: str, data_dirs: tuple[str, ...]) -> Engine:  # pragma: no co
     return get(engine)(load(data_dirs))
 
 
-def _known_graphs(graph: KnowledgeGraph) -> frozenset[str]:
-    return graph.view("named-graphs", _named_graphs)
+class _KnownGraphs(Collection[str]):
+    """The graph's named graphs, listed only if a query has a FROM to check (listing reads the records)."""
+
+    def __init__(self, graph: KnowledgeGraph) -> None:
+        self._graph = graph
+
+    def _names(self) -> frozenset[str]:
+        return self._graph.view("named-graphs", _named_graphs)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+
+def _known_graphs(graph: KnowledgeGraph) -> Collection[str]:
+    return _KnownGraphs(graph)
 
 
 def _named_graphs(graph: KnowledgeGraph) -> frozenset[str]:

@@ -175,6 +175,7 @@ class OxigraphEngine:
     def run(self, prepared: Prepared, bindings: Mapping[str, Identifier]) -> QueryResult:
         substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
             ox.Variable(name): _to_ox(term) for name, term in bindings.items()}
+        answer: object = None
         try:
             answer = self.store.query(prepared.text, prefixes=PREFIXES, substitutions=substitutions,
                                       use_default_graph_as_union=not prepared.has_dataset)
@@ -183,21 +184,30 @@ class OxigraphEngine:
             if isinstance(answer, ox.QueryTriples):
                 triples = [(_to_rdflib(t.subject), _to_rdflib(t.predicate), _to_rdflib(t.object)) for t in answer]
                 return finish(QueryResult("graph", triples=triples, engine=self.name), prepared)  # type: ignore[arg-type]
+            assert isinstance(answer, ox.QuerySolutions)
             names = [v.value for v in answer.variables]
-            memo: dict[object, Identifier | None] = {None: None}  # rows repeat terms; rdflib's are slow to make
-            rows: list[tuple[Identifier | None, ...]] = []
-            for solution in answer:
-                row: list[Identifier | None] = []
-                for term in solution:
-                    if term not in memo:
-                        memo[term] = _to_rdflib(term)
-                    row.append(memo[term])
-                rows.append(tuple(row))
+            rows = _rows(answer)
         except SyntaxError as err:
             raise QueryError(f"{prepared.where}: SPARQL syntax error: {excerpt(err, 160)}") from None
         except (OSError, RuntimeError, ValueError) as err:
             raise QueryError(f"{prepared.where}: query failed: {excerpt(err, 160)}") from None
+        finally:  # pyoxigraph's results may only be dropped by their own thread: never leave them to the GC
+            answer = None
         return finish(QueryResult("select", names, rows, engine=self.name), prepared)
+
+
+def _rows(answer: ox.QuerySolutions) -> list[tuple[Identifier | None, ...]]:
+    """The solutions as rows of rdflib terms, each distinct term converted once (rdflib's are slow to make)."""
+    memo: dict[object, Identifier | None] = {None: None}
+    rows: list[tuple[Identifier | None, ...]] = []
+    for solution in answer:
+        row: list[Identifier | None] = []
+        for term in solution:
+            if term not in memo:
+                memo[term] = _to_rdflib(term)
+            row.append(memo[term])
+        rows.append(tuple(row))
+    return rows
 
 
 register("rdflib", RdflibEngine.from_graph)

@@ -172,11 +172,10 @@ def _oxigraph(format: ox.QueryResultsFormat) -> Callable[[QueryResult], str]:
 
     def write(result: QueryResult) -> str:
         # compact JSON: json's C encoder writes it, ten times faster than the indented form users read
-        solutions = ox.parse_query_results(json.dumps(_payload(result), ensure_ascii=False),
-                                           ox.QueryResultsFormat.JSON)
-        data = solutions.serialize(format=format)
+        data = ox.parse_query_results(json.dumps(_payload(result), ensure_ascii=False),
+                                      ox.QueryResultsFormat.JSON).serialize(format=format)
         assert data is not None  # without an output to write to, serialize() returns the bytes
-        return data.decode("utf-8")
+        return data.decode("utf-8")  # (the parsed results, which only this thread may drop, are gone already)
 
     return write
 
