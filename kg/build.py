@@ -21,14 +21,16 @@ __all__ = ["load", "validate", "DEFAULT_DATA_DIR"]
 DEFAULT_DATA_DIR = "data"
 
 
-def load(data_dir: DataDirs = DEFAULT_DATA_DIR, *, cache: CacheSetting = None) -> KnowledgeGraph:
+def load(data_dir: DataDirs = DEFAULT_DATA_DIR, *, cache: CacheSetting = None,
+         persist_store: bool = True) -> KnowledgeGraph:
     """Read, check and build the graph of ``data_dir`` (one directory or a list of them); raise DataError
     listing every problem. Warnings (an entity a later directory redefines) do not fail: they are kept in
     ``graph.warnings``.
 
     ``cache`` is the build cache (:mod:`kg.cache`): None for the default (``$KG_CACHE_DIR``, else the user's
     cache folder), False for none, or a directory. A tree already built is not read again, and the graph's
-    store is opened from disk instead of being loaded.
+    store is opened from disk instead of being loaded; ``persist_store=False`` loads a store the cache does not
+    hold yet in memory, without writing it (for a one-off export: see :func:`kg.cache.cached`).
 
     >>> kg = load("data")
     >>> kg.number_of_nodes("Tension")
@@ -37,7 +39,7 @@ def load(data_dir: DataDirs = DEFAULT_DATA_DIR, *, cache: CacheSetting = None) -
     directory = cache_dir(cache)
     if directory is None:
         return _load(data_dir)
-    return cached(data_dir, directory, _load)
+    return cached(data_dir, directory, _load, persist_store)
 
 
 def _load(data_dir: DataDirs) -> KnowledgeGraph:

@@ -41,7 +41,7 @@ from kg.errors import UsageError
 from kg.graph import KnowledgeGraph
 from kg.loader import DataDirs, data_dirs, data_files
 from kg.report import Locations
-from kg.store import STORE_VIEW, build_store, store
+from kg.store import STORE_VIEW, build_store
 
 __all__ = ["ENV", "KEEP", "CacheSetting", "cache_dir", "cached", "digest", "entries", "clear", "Entry", "store_path"]
 
@@ -199,34 +199,43 @@ def _locked(entry: Path) -> Iterator[None]:
                          f"(remove {entry / _LOCK} if no kg is running)") from None
 
 
-def _store_builder(entry: Path) -> Callable[[KnowledgeGraph], ox.Store]:
-    def build(graph: KnowledgeGraph) -> ox.Store:
-        target = entry / _STORE
-        store = _open_store(target)
-        if store is not None:
-            return store
-        with _locked(entry):
-            store = _open_store(target)  # another process may have built it while we waited
-            if store is None:
-                temporary = entry / f".{_STORE}.{os.getpid()}.tmp"
-                shutil.rmtree(temporary, ignore_errors=True)
-                build_store(graph, str(temporary))  # dropped at once: the store is closed before the rename
-                shutil.rmtree(target, ignore_errors=True)  # a store that did not open is rebuilt
-                os.rename(temporary, target)
-                store = _open_store(target)
-        if store is None:
-            raise UsageError(f"cannot open the store the build cache just wrote in {target}")
+def _disk_store(entry: Path, graph: KnowledgeGraph) -> ox.Store:
+    """The entry's store on disk, built there first (under the entry's lock) when it is missing or broken."""
+    target = entry / _STORE
+    store = _open_store(target)
+    if store is not None:
         return store
+    with _locked(entry):
+        store = _open_store(target)  # another process may have built it while we waited
+        if store is None:
+            temporary = entry / f".{_STORE}.{os.getpid()}.tmp"
+            shutil.rmtree(temporary, ignore_errors=True)
+            build_store(graph, str(temporary))  # dropped at once: the store is closed before the rename
+            shutil.rmtree(target, ignore_errors=True)  # a store that did not open is rebuilt
+            os.rename(temporary, target)
+            store = _open_store(target)
+    if store is None:
+        raise UsageError(f"cannot open the store the build cache just wrote in {target}")
+    return store
+
+
+def _store_builder(entry: Path, persist: bool) -> Callable[[KnowledgeGraph], ox.Store]:
+    def build(graph: KnowledgeGraph) -> ox.Store:
+        if persist:
+            return _disk_store(entry, graph)
+        return _open_store(entry / _STORE) or build_store(graph)
 
     return build
 
 
-def cached(data: DataDirs, directory: str | os.PathLike[str], build: Callable[[DataDirs], KnowledgeGraph]
-           ) -> KnowledgeGraph:
+def cached(data: DataDirs, directory: str | os.PathLike[str], build: Callable[[DataDirs], KnowledgeGraph],
+           persist_store: bool = True) -> KnowledgeGraph:
     """The graph of ``data`` from the cache in ``directory``, built with ``build`` (and kept) when missing.
 
     A graph that does not build (``build`` raises DataError) leaves nothing in the cache. The graph's store view
-    is opened from the entry, or built into it the first time a command needs it.
+    is opened from the entry, or built into it the first time a command needs it; without ``persist_store``,
+    a store the entry lacks is loaded in memory instead (writing one to disk takes three times as long as
+    loading it, which only repeated queries pay back: an export does not).
     """
     Path(directory).mkdir(mode=0o700, parents=True, exist_ok=True)  # pickles: only their owner may write them
     entry = Path(directory) / digest(data)
@@ -242,7 +251,7 @@ def cached(data: DataDirs, directory: str | os.PathLike[str], build: Callable[[D
     else:
         with contextlib.suppress(OSError):
             os.utime(entry)  # most recently used: evicted last
-    graph.provide(STORE_VIEW, _store_builder(entry))
+    graph.provide(STORE_VIEW, _store_builder(entry, persist_store))
     graph.provide(_ENTRY_VIEW, lambda _: entry)
     return graph
 
@@ -253,7 +262,7 @@ def store_path(graph: KnowledgeGraph) -> Path | None:
     entry: Path | None = graph.view(_ENTRY_VIEW, lambda _: None)
     if entry is None:
         return None
-    store(graph)
+    _disk_store(entry, graph)
     return entry / _STORE
 
 

@@ -229,3 +229,17 @@ def test_a_query_is_parsed_once_and_its_checks_kept(tmp_path: Path, monkeypatch:
     for _ in range(2):
         with pytest.raises(kg.QueryError, match="SERVICE"):
             query(graph, "SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }", cache=tmp_path)
+
+
+def test_a_one_off_export_loads_the_store_in_memory_and_reuses_one_on_disk(tree: Path, tmp_path: Path) -> None:
+    where = tmp_path / "cache"
+    once = kg.load(tree, cache=where, persist_store=False)
+    assert len(store(once)) > 0 and not (_entry(where) / "store").exists()  # loaded in memory, nothing written
+    queried = kg.load(tree, cache=where)
+    assert len(store(queried)) == len(store(once)) and (_entry(where) / "store").is_dir()
+    again = kg.load(tree, cache=where, persist_store=False)
+    assert len(store(again)) == len(store(once))
+    quad = next(iter(store(once)))
+    store(once).add(quad)  # a store of its own, in memory
+    with pytest.raises(RuntimeError, match="read-write"):
+        store(again).add(quad)  # the store on disk, opened read-only, now that a query wrote it
