@@ -70,6 +70,8 @@ _LAZY: dict[str, tuple[str, str]] = {
 
 def __getattr__(name: str) -> Any:
     """Import a public name, or a subpackage (``kg.query``), the first time it is used."""
+    if name == "__version__":
+        return package_version()
     if name in _LAZY:
         module, attribute = _LAZY[name]
         value = getattr(importlib.import_module(module), attribute)
@@ -122,4 +124,3 @@ __all__ = [
     "EndpointError",
 ]
 
-__version__ = package_version()

@@ -11,7 +11,6 @@ import re
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
@@ -26,6 +25,8 @@ __all__ = ["excerpt", "write_atomic", "write_bytes", "cannot_write", "safe_url",
 
 def package_version() -> str:
     """The installed version of kg (``0+unknown`` when it runs from a checkout that was never installed)."""
+    from importlib.metadata import PackageNotFoundError, version  # scans the installed distributions: on demand
+
     try:
         return version("kg")
     except PackageNotFoundError:  # pragma: no cover - the tests run an installed kg
