@@ -3,21 +3,23 @@
 Other tools read it to learn what an export holds before loading it: title, version, license, the ontology
 it conforms to, and how many triples use each class and property. It holds no generation time, so the same
 data always gives the same description (and byte-identical exports).
+
+The counts are SPARQL aggregates over the graph's Oxigraph store (:func:`store`).
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from typing import Any, cast
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, XSD
-from rdflib.term import Node
 
 from kg._util import package_version
 from kg.graph import KnowledgeGraph
 from kg.ontology import read_ontology
 from kg.rdf import flatten
+from kg.registry import load_target
 from kg.vocab import (
     BASE,
     DATASET,
@@ -34,7 +36,7 @@ from kg.vocab import (
     iri,
 )
 
-__all__ = ["TITLE", "describe", "rdf_dataset", "union_graph"]
+__all__ = ["TITLE", "describe", "store", "rdf_dataset", "union_graph"]
 
 TITLE = "kg: a knowledge graph of claims from the AI-risk literature"
 _DESCRIPTION = ("Who claims what about AI risk, on what evidence, where claims conflict, and which labs address "
@@ -42,29 +44,52 @@ _DESCRIPTION = ("Who claims what about AI risk, on what evidence, where claims c
                 "questions, with the provenance of every edge.")
 _ONTOLOGY = URIRef(BASE + "ontology")
 
+# Oxigraph's union default graph repeats a triple held by several named graphs: count distinct triples
+_PROPERTIES = "SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } } GROUP BY ?p"
+_CLASSES = f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s <{RDF.type}> ?c }} GROUP BY ?c"
+_SUBJECTS = (f"SELECT (COUNT(*) AS ?n) (SUM(IF(STRSTARTS(STR(?s), \"{ID}\"), 1, 0)) AS ?entities) "
+             "WHERE { SELECT DISTINCT ?s WHERE { ?s ?p ?o } }")
+_OBJECTS = "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"
+_GRAPHS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
-def _partition(kind: str, term: Node) -> URIRef:
+
+def store(kg: KnowledgeGraph) -> ox.Store:
+    """The Oxigraph store holding ``kg``'s quads: the oxigraph query engine's, a view kept with the graph.
+
+    Shared with queries, so treat it as read-only. (:mod:`kg.query` imports :mod:`kg.export` to write CONSTRUCT
+    results, so the engine is looked up by name when first needed, as the registries load plugins.)
+    """
+    engine = load_target("kg.query:load_engine")(kg, "oxigraph")
+    return cast(ox.Store, engine.store)
+
+
+def _select(data: ox.Store, query: str) -> list[tuple[Any, ...]]:
+    """The rows of a SELECT over the union of ``data``'s graphs, as tuples of Oxigraph terms."""
+    return [tuple(row) for row in cast(ox.QuerySolutions, data.query(query, use_default_graph_as_union=True))]
+
+
+def _partition(kind: str, term: str) -> URIRef:
     """A stable IRI for the class or property partition of ``term`` (no blank nodes)."""
     for prefix, namespace in PREFIXES.items():
-        if str(term).startswith(namespace) and str(term) != namespace:
-            return URIRef(f"{DATASET}/{kind}/{prefix}-{str(term)[len(namespace):]}")
-    return URIRef(f"{DATASET}/{kind}/{edge_key(str(term))}")
+        if term.startswith(namespace) and term != namespace:
+            return URIRef(f"{DATASET}/{kind}/{prefix}-{term[len(namespace):]}")
+    return URIRef(f"{DATASET}/{kind}/{edge_key(term)}")
 
 
-def describe(kg: KnowledgeGraph, data: Graph | None = None) -> Graph:
-    """The VoID/DCAT description of ``kg``'s RDF view (``data``: that view's union, when already built)."""
-    # the RDF view's default graph is the union of its named graphs: count from it rather than from a copy
-    data = data if data is not None else kg.rdf
-    graph = bind_prefixes(Graph(), EXPORT_PREFIXES)
+def _count(n: Any) -> Literal:
+    return Literal(int(n.value), datatype=XSD.integer)
+
+
+def _about(graph: Graph) -> None:
+    """What the dataset is: title, version, license, vocabulary."""
     add = graph.add
-    ontology = read_ontology()
     add((DATASET, RDF.type, VOID.Dataset))
     add((DATASET, RDF.type, DCAT.Dataset))
     add((DATASET, DCTERMS.title, Literal(TITLE, lang="en")))
     add((DATASET, DCTERMS.description, Literal(_DESCRIPTION, lang="en")))
     add((DATASET, DCAT.version, Literal(package_version())))
     add((DATASET, OWL.versionInfo, Literal(package_version())))
-    for license_iri in ontology.objects(_ONTOLOGY, DCTERMS.license):
+    for license_iri in read_ontology().objects(_ONTOLOGY, DCTERMS.license):
         add((DATASET, DCTERMS.license, license_iri))
     add((DATASET, DCTERMS.conformsTo, _ONTOLOGY))
     add((DATASET, VOID.vocabulary, URIRef(str(KG))))
@@ -72,44 +97,53 @@ def describe(kg: KnowledgeGraph, data: Graph | None = None) -> Graph:
     for keyword in ("AI risk", "AI safety", "claims", "knowledge graph"):
         add((DATASET, DCAT.keyword, Literal(keyword, lang="en")))
 
-    classes = Counter(o for o in data.objects(None, RDF.type))
-    properties = Counter(p for _, p, _ in data.triples((None, None, None)))
-    subjects = set(data.subjects())
-    objects = set(data.objects())
 
-    def count(n: int) -> Literal:
-        return Literal(n, datatype=XSD.integer)
-
-    add((DATASET, VOID.triples, count(properties.total())))
-    add((DATASET, VOID.entities, count(sum(1 for s in subjects if str(s).startswith(str(ID))))))
-    add((DATASET, VOID.classes, count(len(classes))))
-    add((DATASET, VOID.properties, count(len(properties))))
-    add((DATASET, VOID.distinctSubjects, count(len(subjects))))
-    add((DATASET, VOID.distinctObjects, count(len(objects))))
-    for cls, n in classes.items():
-        part = _partition("class", cls)
+def _counts(graph: Graph, data: ox.Store) -> None:
+    """Triples, entities, distinct subjects and objects, and a partition per class and per property."""
+    add = graph.add
+    properties, classes = _select(data, _PROPERTIES), _select(data, _CLASSES)
+    [(subjects, entities)], [(objects,)] = _select(data, _SUBJECTS), _select(data, _OBJECTS)
+    add((DATASET, VOID.triples, Literal(sum(int(n.value) for _, n in properties), datatype=XSD.integer)))
+    add((DATASET, VOID.entities, _count(entities)))
+    add((DATASET, VOID.classes, Literal(len(classes), datatype=XSD.integer)))
+    add((DATASET, VOID.properties, Literal(len(properties), datatype=XSD.integer)))
+    add((DATASET, VOID.distinctSubjects, _count(subjects)))
+    add((DATASET, VOID.distinctObjects, _count(objects)))
+    for cls, n in classes:
+        part = _partition("class", cls.value)
         add((DATASET, VOID.classPartition, part))
-        add((part, VOID["class"], cls))
-        add((part, VOID.entities, count(n)))
-    for graph_name in sorted({g.identifier for g in kg.rdf.graphs()} - {DATASET_DEFAULT_GRAPH_ID}, key=str):
-        named = kg.rdf.graph(graph_name)
-        if not len(named):
-            continue
-        add((DATASET, VOID.subset, graph_name))
-        add((graph_name, RDF.type, VOID.Dataset))
-        add((graph_name, VOID.triples, count(len(named))))
-        doc_id = graph_document(graph_name)
-        if doc_id is not None and doc_id in kg.documents:
-            add((graph_name, PROV.wasDerivedFrom, iri(doc_id)))
-            add((graph_name, DCTERMS.title, Literal(f"What {kg.documents[doc_id].caption} states")))
-        else:
-            add((graph_name, DCTERMS.title, Literal("The entity registries (people, organizations, sources, "
-                                                    "concepts)")))
-    for prop, n in properties.items():
-        part = _partition("property", prop)
+        add((part, VOID["class"], URIRef(cls.value)))
+        add((part, VOID.entities, _count(n)))
+    for prop, n in properties:
+        part = _partition("property", prop.value)
         add((DATASET, VOID.propertyPartition, part))
-        add((part, VOID.property, prop))
-        add((part, VOID.triples, count(n)))
+        add((part, VOID.property, URIRef(prop.value)))
+        add((part, VOID.triples, _count(n)))
+
+
+def _subsets(graph: Graph, kg: KnowledgeGraph, data: ox.Store) -> None:
+    """Each non-empty named graph as a subset, with its size and the document it was derived from."""
+    add = graph.add
+    for name, n in _select(data, _GRAPHS):
+        named = URIRef(name.value)
+        add((DATASET, VOID.subset, named))
+        add((named, RDF.type, VOID.Dataset))
+        add((named, VOID.triples, _count(n)))
+        doc_id = graph_document(named)
+        if doc_id is not None and doc_id in kg.documents:
+            add((named, PROV.wasDerivedFrom, iri(doc_id)))
+            add((named, DCTERMS.title, Literal(f"What {kg.documents[doc_id].caption} states")))
+        else:
+            add((named, DCTERMS.title, Literal("The entity registries (people, organizations, sources, concepts)")))
+
+
+def describe(kg: KnowledgeGraph) -> Graph:
+    """The VoID/DCAT description of ``kg``'s RDF view, counted by SPARQL aggregates over its store."""
+    graph = bind_prefixes(Graph(), EXPORT_PREFIXES)
+    data = store(kg)
+    _about(graph)
+    _counts(graph, data)
+    _subsets(graph, kg, data)
     return graph
 
 
@@ -117,7 +151,7 @@ def union_graph(kg: KnowledgeGraph, described: bool = True) -> Graph:
     """All triples of the RDF view in one plain graph, prefixes bound; with ``described``, plus its description."""
     graph = flatten(kg.rdf)
     if described:
-        for triple in describe(kg, graph):
+        for triple in describe(kg):
             graph.add(triple)
     return graph
 
