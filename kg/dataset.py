@@ -4,11 +4,15 @@ Other tools read it to learn what an export holds before loading it: title, vers
 it conforms to, and how many triples use each class and property. It holds no generation time, so the same
 data always gives the same description (and byte-identical exports).
 
-The counts are SPARQL aggregates over the graph's Oxigraph store (:func:`store`).
+Both are read from the graph's Oxigraph store (:func:`store`): the counts are SPARQL aggregates, and the
+dataset comes out as N-Triples or N-Quads lines written by Oxigraph (canonical literals, one statement per
+line, sorted), which the RDF exports are made from.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from itertools import groupby
 from typing import Any, cast
 
 import pyoxigraph as ox
@@ -18,7 +22,6 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, XSD
 from kg._util import package_version
 from kg.graph import KnowledgeGraph
 from kg.ontology import read_ontology
-from kg.rdf import flatten
 from kg.registry import load_target
 from kg.vocab import (
     BASE,
@@ -36,13 +39,14 @@ from kg.vocab import (
     iri,
 )
 
-__all__ = ["TITLE", "describe", "store", "rdf_dataset", "union_graph"]
+__all__ = ["TITLE", "describe", "store", "ntriples", "nquads", "rdf_dataset", "union_graph"]
 
 TITLE = "kg: a knowledge graph of claims from the AI-risk literature"
 _DESCRIPTION = ("Who claims what about AI risk, on what evidence, where claims conflict, and which labs address "
                 "which risks: typed sources, people, organizations, concepts, claims, tensions, events and open "
                 "questions, with the provenance of every edge.")
 _ONTOLOGY = URIRef(BASE + "ontology")
+_NT = ox.RdfFormat.N_TRIPLES
 
 # Oxigraph's union default graph repeats a triple held by several named graphs: count distinct triples
 _PROPERTIES = "SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } } GROUP BY ?p"
@@ -147,21 +151,71 @@ def describe(kg: KnowledgeGraph) -> Graph:
     return graph
 
 
+def _description_lines(kg: KnowledgeGraph) -> list[bytes]:
+    """The description as N-Triples lines written by Oxigraph, like the store's own."""
+    data = describe(kg).serialize(format="nt", encoding="utf-8")
+    return (ox.serialize(ox.parse(data, _NT), format=_NT) or b"").splitlines()  # bytes when given no output
+
+
+def _dump(data: ox.Store, graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None,
+          syntax: ox.RdfFormat = _NT) -> list[bytes]:
+    """The lines of one graph of ``data`` in a line format (every graph, as N-Quads, for ``None``)."""
+    return (data.dump(format=syntax, from_graph=graph) or b"").splitlines()
+
+
+def _graphs(kg: KnowledgeGraph, described: bool) -> Iterator[tuple[ox.NamedNode | ox.BlankNode | None, list[bytes]]]:
+    """The store graph by graph (the default graph first, if it holds triples; then the named graphs in IRI
+    order, with the description's when ``described``), each as its N-Triples lines."""
+    data = store(kg)
+    named = {name.value: name for name in data.named_graphs()}
+    description = {str(DESCRIPTION_GRAPH): _description_lines(kg)} if described else {}
+    named.update((name, ox.NamedNode(name)) for name in description)
+    default = _dump(data, ox.DefaultGraph())
+    if default:
+        yield None, default
+    for key in sorted(named):
+        lines = _dump(data, named[key]) + description.get(key, [])
+        if lines:
+            yield named[key], lines
+
+
+def _quads(graph: ox.NamedNode | ox.BlankNode | None, lines: list[bytes]) -> list[bytes]:
+    """N-Triples lines of ``graph`` as N-Quads lines (the default graph's stay as they are)."""
+    suffix = f"{graph} .".encode() if graph is not None else b"."
+    return [line[:-1] + suffix for line in lines]
+
+
+def _joined(lines: list[bytes], unique: bool = False) -> bytes:
+    """``lines`` sorted in place (duplicates dropped when ``unique``), one per line."""
+    lines.sort()
+    if unique:
+        lines = [line for line, _ in groupby(lines)]
+    lines.append(b"")
+    return b"\n".join(lines)
+
+
+def ntriples(kg: KnowledgeGraph, described: bool = True) -> bytes:
+    """All triples of the RDF view (and its description when ``described``) as N-Triples: one triple per line,
+    sorted and unique, as Oxigraph writes them."""
+    return _joined([line for _, lines in _graphs(kg, described) for line in lines], unique=True)
+
+
+def nquads(kg: KnowledgeGraph, grouped: bool = False) -> bytes:
+    """The RDF view's named graphs plus the description's as N-Quads: one quad per line, sorted, as Oxigraph
+    writes them; ``grouped``: graph by graph in IRI order instead, each sorted (the order TriG writes)."""
+    if grouped:
+        return b"".join(_joined(_quads(graph, lines)) for graph, lines in _graphs(kg, True))
+    description = _quads(ox.NamedNode(str(DESCRIPTION_GRAPH)), _description_lines(kg))
+    return _joined(_dump(store(kg), None, ox.RdfFormat.N_QUADS) + description)
+
+
 def union_graph(kg: KnowledgeGraph, described: bool = True) -> Graph:
-    """All triples of the RDF view in one plain graph, prefixes bound; with ``described``, plus its description."""
-    graph = flatten(kg.rdf)
-    if described:
-        for triple in describe(kg):
-            graph.add(triple)
-    return graph
+    """All triples of the RDF view in one rdflib graph, prefixes bound; with ``described``, plus its description."""
+    return bind_prefixes(Graph(), EXPORT_PREFIXES).parse(data=ntriples(kg, described), format="nt")
 
 
 def rdf_dataset(kg: KnowledgeGraph) -> Dataset:
     """The RDF view's named graphs (one per document, one for the registries) plus the description's graph."""
     dataset = bind_prefixes(Dataset(), EXPORT_PREFIXES)
-    for s, p, o, g in kg.rdf.quads((None, None, None, None)):
-        dataset.graph(g).add((s, p, o))
-    target = dataset.graph(DESCRIPTION_GRAPH)
-    for triple in describe(kg):
-        target.add(triple)
+    dataset.parse(data=nquads(kg), format="nquads")
     return dataset
