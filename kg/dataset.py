@@ -4,9 +4,9 @@ Other tools read it to learn what an export holds before loading it: title, vers
 it conforms to, and how many triples use each class and property. It holds no generation time, so the same
 data always gives the same description (and byte-identical exports).
 
-Both are read from the graph's Oxigraph store (:func:`store`): the counts are SPARQL aggregates, and the
-dataset comes out as N-Triples or N-Quads lines written by Oxigraph (canonical literals, one statement per
-line, sorted), which the RDF exports are made from.
+Both are read from the graph's Oxigraph store (:func:`kg.store.store`): the counts are SPARQL aggregates,
+and the dataset comes out as N-Triples or N-Quads lines written by Oxigraph (canonical literals, one
+statement per line, sorted), which the RDF exports are made from.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, XSD
 from kg._util import package_version
 from kg.graph import KnowledgeGraph
 from kg.ontology import read_ontology
-from kg.registry import load_target
+from kg.store import store
 from kg.vocab import (
     BASE,
     DATASET,
@@ -39,7 +39,7 @@ from kg.vocab import (
     iri,
 )
 
-__all__ = ["TITLE", "describe", "store", "ntriples", "nquads", "rdf_dataset", "union_graph"]
+__all__ = ["TITLE", "describe", "union_ntriples", "dataset_nquads", "rdf_dataset", "union_graph"]
 
 TITLE = "kg: a knowledge graph of claims from the AI-risk literature"
 _DESCRIPTION = ("Who claims what about AI risk, on what evidence, where claims conflict, and which labs address "
@@ -55,16 +55,6 @@ _SUBJECTS = (f"SELECT (COUNT(*) AS ?n) (SUM(IF(STRSTARTS(STR(?s), \"{ID}\"), 1, 
              "WHERE { SELECT DISTINCT ?s WHERE { ?s ?p ?o } }")
 _OBJECTS = "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"
 _GRAPHS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-
-
-def store(kg: KnowledgeGraph) -> ox.Store:
-    """The Oxigraph store holding ``kg``'s quads: the oxigraph query engine's, a view kept with the graph.
-
-    Shared with queries, so treat it as read-only. (:mod:`kg.query` imports :mod:`kg.export` to write CONSTRUCT
-    results, so the engine is looked up by name when first needed, as the registries load plugins.)
-    """
-    engine = load_target("kg.query:load_engine")(kg, "oxigraph")
-    return cast(ox.Store, engine.store)
 
 
 def _select(data: ox.Store, query: str) -> list[tuple[Any, ...]]:
@@ -194,13 +184,13 @@ def _joined(lines: list[bytes], unique: bool = False) -> bytes:
     return b"\n".join(lines)
 
 
-def ntriples(kg: KnowledgeGraph, described: bool = True) -> bytes:
+def union_ntriples(kg: KnowledgeGraph, described: bool = True) -> bytes:
     """All triples of the RDF view (and its description when ``described``) as N-Triples: one triple per line,
     sorted and unique, as Oxigraph writes them."""
     return _joined([line for _, lines in _graphs(kg, described) for line in lines], unique=True)
 
 
-def nquads(kg: KnowledgeGraph, grouped: bool = False) -> bytes:
+def dataset_nquads(kg: KnowledgeGraph, grouped: bool = False) -> bytes:
     """The RDF view's named graphs plus the description's as N-Quads: one quad per line, sorted, as Oxigraph
     writes them; ``grouped``: graph by graph in IRI order instead, each sorted (the order TriG writes)."""
     if grouped:
@@ -211,11 +201,11 @@ def nquads(kg: KnowledgeGraph, grouped: bool = False) -> bytes:
 
 def union_graph(kg: KnowledgeGraph, described: bool = True) -> Graph:
     """All triples of the RDF view in one rdflib graph, prefixes bound; with ``described``, plus its description."""
-    return bind_prefixes(Graph(), EXPORT_PREFIXES).parse(data=ntriples(kg, described), format="nt")
+    return bind_prefixes(Graph(), EXPORT_PREFIXES).parse(data=union_ntriples(kg, described), format="nt")
 
 
 def rdf_dataset(kg: KnowledgeGraph) -> Dataset:
     """The RDF view's named graphs (one per document, one for the registries) plus the description's graph."""
     dataset = bind_prefixes(Dataset(), EXPORT_PREFIXES)
-    dataset.parse(data=nquads(kg), format="nquads")
+    dataset.parse(data=dataset_nquads(kg), format="nquads")
     return dataset

@@ -31,7 +31,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from kg._util import cannot_write, write_bytes
-from kg.dataset import nquads, ntriples, union_graph
+from kg.dataset import dataset_nquads, union_graph, union_ntriples
 from kg.errors import ExportError, UsageError
 from kg.graph import KnowledgeGraph
 from kg.registry import Registry
@@ -187,7 +187,7 @@ def _xml(nt: bytes) -> bytes:
 
 
 def _trig(kg: KnowledgeGraph) -> bytes:
-    return _rewrite(nquads(kg, grouped=True), ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
+    return _rewrite(dataset_nquads(kg, grouped=True), ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
 
 
 @lru_cache(maxsize=1)
@@ -224,7 +224,7 @@ def _jsonld(graph: Graph) -> bytes:
 def _triple_format(name: str, write: Callable[[bytes], bytes], extension: str, media_type: str,
                    description: str, aliases: tuple[str, ...] = ()) -> Format:
     """A triple format written from sorted N-Triples: the union of all graphs, or any triple graph."""
-    return Format(name, lambda kg: write(ntriples(kg)), extension, media_type, description, aliases,
+    return Format(name, lambda kg: write(union_ntriples(kg)), extension, media_type, description, aliases,
                   triples=lambda graph: write(_ntriples_of(graph)))
 
 
@@ -234,7 +234,7 @@ register(Format("jsonld", lambda kg: _jsonld(union_graph(kg)), ".jsonld", "appli
                 "JSON-LD, compacted with ontology/context.jsonld (inlined)", ("json-ld",), triples=_jsonld))
 register(_triple_format("nt", _nt, ".nt", "application/n-triples", "N-Triples, one sorted triple per line",
                         ("ntriples", "n-triples")))
-register(Format("nq", nquads, ".nq", "application/n-quads", "N-Quads: one named graph per document, sorted",
+register(Format("nq", dataset_nquads, ".nq", "application/n-quads", "N-Quads: one named graph per document, sorted",
                 ("nquads", "n-quads")))
 register(Format("trig", _trig, ".trig", "application/trig", "TriG: one named graph per document"))
 register(_triple_format("xml", _xml, ".rdf", "application/rdf+xml", "RDF/XML (all documents' graphs merged)",
