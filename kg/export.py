@@ -5,9 +5,11 @@ the result atomically when given a path, so a failing export never leaves a half
 serializer is deterministic: the same data gives byte-identical output on any run and machine (lines and
 keys sorted where a library does not fix the order, no timestamps, no blank nodes).
 
-RDF formats carry the dataset description of :mod:`kg.dataset` (in its own named graph in N-Quads and TriG);
-the graph formats (GraphML, GEXF, node-link JSON, CSV) carry the networkx view, with list and mapping
-attributes written as JSON strings where the format only holds scalars.
+RDF formats carry the dataset description of :mod:`kg.dataset` (in its own named graph in N-Quads and TriG).
+Oxigraph writes them from the graph's store (canonical literals: ``...Z`` for ``...+00:00``), except JSON-LD,
+which rdflib compacts with the published context. The graph formats (GraphML, GEXF, node-link JSON, CSV) carry
+the networkx view, with list and mapping attributes written as JSON strings where the format only holds
+scalars.
 """
 
 from __future__ import annotations
@@ -25,21 +27,21 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
-from rdflib import Dataset, Graph
-from rdflib.plugins.serializers.trig import TrigSerializer
-from rdflib.term import Identifier
+import pyoxigraph as ox
+from rdflib import Graph
 
 from kg._util import cannot_write, write_bytes
-from kg.dataset import rdf_dataset, union_graph
+from kg.dataset import dataset_nquads, union_graph, union_ntriples
 from kg.errors import ExportError, UsageError
 from kg.graph import KnowledgeGraph
 from kg.registry import Registry
-from kg.vocab import EXPORT_PREFIXES, ONTOLOGY_DIR, bind_prefixes
+from kg.vocab import EXPORT_PREFIXES, ONTOLOGY_DIR
 
 __all__ = ["Format", "FORMATS", "register", "get", "formats", "triple_formats", "serialize_triples", "by_extension",
            "format_for_media_type", "export", "union_graph", "jsonld_context", "flat_graph"]
 
 Serializer = Callable[[KnowledgeGraph], bytes]
+_NT = ox.RdfFormat.N_TRIPLES
 
 
 @dataclass(frozen=True)
@@ -156,56 +158,36 @@ def _write(fmt: Format, payload: bytes, path: str | os.PathLike[str]) -> None:
 
 
 # --- RDF formats ----------------------------------------------------------------------------------------------
+# Oxigraph writes them from sorted N-Triples or N-Quads lines (kg.dataset reads those from the graph's store),
+# so statements come out in a fixed order: its Turtle, TriG and RDF/XML writers group consecutive statements.
 
 
-def _sorted_lines(payload: bytes) -> bytes:
-    """N-Triples/N-Quads with one statement per line, sorted and unique (rdflib emits them in hash order)."""
-    lines = sorted({line for line in payload.splitlines() if line.strip()})
-    return b"".join(line + b"\n" for line in lines)
+def _rewrite(data: bytes, source: ox.RdfFormat, target: ox.RdfFormat) -> bytes:
+    """``data`` parsed as ``source`` and written by Oxigraph as ``target``, statements in the same order."""
+    return ox.serialize(ox.parse(data, source), format=target, prefixes=EXPORT_PREFIXES) or b""  # no output: bytes
 
 
-def _turtle(graph: Graph) -> bytes:
-    return graph.serialize(format="turtle", encoding="utf-8")
+def _ntriples_of(graph: Graph) -> bytes:
+    """Any rdflib triple graph as the N-Triples the triple writers take: Oxigraph's lines, sorted and unique."""
+    lines = sorted(set(_rewrite(graph.serialize(format="nt", encoding="utf-8"), _NT, _NT).splitlines()))
+    lines.append(b"")
+    return b"\n".join(lines)
 
 
-def _nt(graph: Graph) -> bytes:
-    return _sorted_lines(graph.serialize(format="nt", encoding="utf-8"))
+def _turtle(nt: bytes) -> bytes:
+    return _rewrite(nt, _NT, ox.RdfFormat.TURTLE)
 
 
-def _nq(kg: KnowledgeGraph) -> bytes:
-    return _sorted_lines(rdf_dataset(kg).serialize(format="nquads", encoding="utf-8"))
+def _nt(nt: bytes) -> bytes:
+    return nt
 
 
-class _SortedTrig(TrigSerializer):
-    """rdflib's TriG serializer with the named graphs in IRI order (rdflib lists them in hash order)."""
-
-    def __init__(self, store: Dataset) -> None:
-        super().__init__(store)
-        self.contexts.sort(key=lambda graph: str(graph.identifier))
+def _xml(nt: bytes) -> bytes:
+    return _rewrite(nt, _NT, ox.RdfFormat.RDF_XML)
 
 
 def _trig(kg: KnowledgeGraph) -> bytes:
-    buffer = io.BytesIO()
-    _SortedTrig(rdf_dataset(kg)).serialize(buffer, encoding="utf-8")
-    return buffer.getvalue()
-
-
-class _SortedGraph(Graph):
-    """A graph listing subjects and their properties in sorted order, which rdflib's RDF/XML writer follows."""
-
-    def subjects(self, predicate: Any = None, object: Any = None, unique: bool = False) -> Any:  # noqa: A002
-        found: set[Identifier] = {s for s in super().subjects(predicate, object) if isinstance(s, Identifier)}
-        return iter(sorted(found))
-
-    def predicate_objects(self, subject: Any = None, unique: bool = False) -> Any:
-        return iter(sorted(set(super().predicate_objects(subject))))
-
-
-def _xml(graph: Graph) -> bytes:
-    ordered = bind_prefixes(_SortedGraph(), EXPORT_PREFIXES)
-    for triple in graph:
-        ordered.add(triple)
-    return ordered.serialize(format="xml", encoding="utf-8")
+    return _rewrite(dataset_nquads(kg, grouped=True), ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
 
 
 @lru_cache(maxsize=1)
@@ -239,20 +221,20 @@ def _jsonld(graph: Graph) -> bytes:
     return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def _triple_format(name: str, write: Callable[[Graph], bytes], extension: str, media_type: str, description: str,
-                   aliases: tuple[str, ...] = ()) -> Format:
-    """A triple format: it exports the union of all graphs, and writes any triple graph the same way."""
-    return Format(name, lambda kg: write(union_graph(kg)), extension, media_type, description, aliases,
-                  triples=write)
+def _triple_format(name: str, write: Callable[[bytes], bytes], extension: str, media_type: str,
+                   description: str, aliases: tuple[str, ...] = ()) -> Format:
+    """A triple format written from sorted N-Triples: the union of all graphs, or any triple graph."""
+    return Format(name, lambda kg: write(union_ntriples(kg)), extension, media_type, description, aliases,
+                  triples=lambda graph: write(_ntriples_of(graph)))
 
 
 register(_triple_format("turtle", _turtle, ".ttl", "text/turtle", "Turtle (all documents' graphs merged)",
                         ("ttl",)))
-register(_triple_format("jsonld", _jsonld, ".jsonld", "application/ld+json",
-                        "JSON-LD, compacted with ontology/context.jsonld (inlined)", ("json-ld",)))
+register(Format("jsonld", lambda kg: _jsonld(union_graph(kg)), ".jsonld", "application/ld+json",
+                "JSON-LD, compacted with ontology/context.jsonld (inlined)", ("json-ld",), triples=_jsonld))
 register(_triple_format("nt", _nt, ".nt", "application/n-triples", "N-Triples, one sorted triple per line",
                         ("ntriples", "n-triples")))
-register(Format("nq", _nq, ".nq", "application/n-quads", "N-Quads: one named graph per document, sorted",
+register(Format("nq", dataset_nquads, ".nq", "application/n-quads", "N-Quads: one named graph per document, sorted",
                 ("nquads", "n-quads")))
 register(Format("trig", _trig, ".trig", "application/trig", "TriG: one named graph per document"))
 register(_triple_format("xml", _xml, ".rdf", "application/rdf+xml", "RDF/XML (all documents' graphs merged)",

@@ -28,7 +28,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, XSD
 import kg
 import kg._util
 import kg.export
-from kg.dataset import rdf_dataset, union_graph
+from kg.dataset import describe, rdf_dataset, union_graph
 from kg.errors import ExportError, UsageError
 from kg.export import Format, by_extension, format_for_media_type, formats, get, jsonld_context
 from kg.ontology import read_ontology, read_shapes
@@ -168,6 +168,38 @@ def test_rdf_export_conforms_to_the_shacl_shapes(exported, name):
     conforms, _, text = shacl_validate(data, shacl_graph=read_shapes(), ont_graph=read_ontology(),
                                        inference="none")
     assert conforms, text
+
+
+def _stored(data: bytes, format: pyoxigraph.RdfFormat, graph: str | None = None) -> pyoxigraph.Store:
+    """``data`` read into an Oxigraph store, which keeps typed literals in canonical form (``Z`` for ``+00:00``)."""
+    store = pyoxigraph.Store()
+    store.load(data, format=format, to_graph=pyoxigraph.NamedNode(graph) if graph else None)
+    return store
+
+
+@pytest.mark.parametrize("name", RDF_FORMATS)
+def test_rdf_export_means_what_the_rdflib_view_means(graph, exported, name):
+    """Exports are written from the Oxigraph store (its layout, canonical literals): once literals are read in
+    canonical form, they hold the statements of the rdflib view and its description, graph for graph."""
+    expected = _stored(graph.rdf.serialize(format="nquads", encoding="utf-8"), pyoxigraph.RdfFormat.N_QUADS)
+    expected.load(describe(graph).serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES,
+                  to_graph=pyoxigraph.NamedNode(str(DESCRIPTION_GRAPH)))
+    got = _stored(exported[name], OXIGRAPH[name])
+    if name in QUAD_FORMATS:
+        assert set(got) == set(expected)
+    else:
+        assert {q.triple for q in got} == {q.triple for q in expected}
+
+
+@pytest.mark.parametrize("name", ["nt", "nq"])
+def test_line_formats_hold_one_statement_per_line_sorted_and_unique(exported, name):
+    lines = exported[name].splitlines(keepends=True)
+    assert lines == sorted(set(lines)) and all(line.endswith(b" .\n") for line in lines)
+
+
+def test_trig_lists_the_named_graphs_once_each_in_iri_order(graph, exported):
+    names = re.findall(rb"^<([^>]+)> \{$", exported["trig"], flags=re.MULTILINE)
+    assert names == sorted(set(names)) and len(names) == len(graph.documents) + 2
 
 
 def test_shacl_check_of_the_export_can_fail(exported):
