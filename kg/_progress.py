@@ -14,6 +14,7 @@ from typing import TypeVar
 __all__ = ["enabled", "track", "status"]
 
 T = TypeVar("T")
+_active: list[str] = []  # what is shown now: rich draws one live display at a time, so inner steps wait their turn
 
 
 def enabled() -> bool:
@@ -28,23 +29,31 @@ def enabled() -> bool:
 
 def track(items: Iterable[T], total: int, description: str) -> Iterator[T]:
     """``items``, with a bar of ``total`` steps on a terminal."""
-    if not enabled():
+    if _active or not enabled():
         yield from items
         return
     from rich.console import Console
     from rich.progress import track as rich_track
 
-    yield from rich_track(items, description=description, total=total, transient=True,
-                          console=Console(stderr=True))
+    _active.append(description)
+    try:
+        yield from rich_track(items, description=description, total=total, transient=True,
+                              console=Console(stderr=True))
+    finally:
+        _active.pop()
 
 
 @contextlib.contextmanager
 def status(description: str) -> Iterator[None]:
     """A spinner saying what is being done, on a terminal, for a step that cannot count its work."""
-    if not enabled():
+    if _active or not enabled():
         yield
         return
     from rich.console import Console
 
-    with Console(stderr=True).status(description):
-        yield
+    _active.append(description)
+    try:
+        with Console(stderr=True).status(description):
+            yield
+    finally:
+        _active.pop()

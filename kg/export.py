@@ -24,18 +24,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import pyoxigraph as ox
 from rdflib import Graph
 
+from kg._progress import status
 from kg._util import cannot_write, write_bytes
 from kg.dataset import dataset_nquads, union_graph, union_ntriples
 from kg.errors import ExportError, UsageError
 from kg.graph import KnowledgeGraph
 from kg.registry import Registry
 from kg.vocab import EXPORT_PREFIXES, ONTOLOGY_DIR
+
+if TYPE_CHECKING:  # networkx takes a tenth of a second to import: only the graph formats need it
+    import networkx as nx
 
 __all__ = ["Format", "FORMATS", "register", "get", "formats", "triple_formats", "serialize_triples", "by_extension",
            "format_for_media_type", "export", "union_graph", "jsonld_context", "flat_graph"]
@@ -128,7 +131,8 @@ def export(kg: KnowledgeGraph, format: str = "turtle", path: str | os.PathLike[s
     """
     fmt = get(format)
     try:
-        payload = fmt.serialize(kg)
+        with status(f"writing {fmt.name}"):
+            payload = fmt.serialize(kg)
     except (ExportError, UsageError):
         raise
     except Exception as err:  # a serializer bug or library error must not leave a partial file behind
@@ -253,6 +257,8 @@ def _scalar(value: Any) -> Any:
 
 def flat_graph(kg: KnowledgeGraph) -> nx.MultiDiGraph[str]:
     """The networkx view with scalar attributes only (lists and mappings as JSON text), for GraphML/GEXF/CSV."""
+    import networkx as nx
+
     flat: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for node, attrs in kg.nx.nodes(data=True):
         flat.add_node(node, **{k: _scalar(v) for k, v in attrs.items() if v is not None})
@@ -262,12 +268,16 @@ def flat_graph(kg: KnowledgeGraph) -> nx.MultiDiGraph[str]:
 
 
 def _graphml(kg: KnowledgeGraph) -> bytes:
+    import networkx as nx
+
     buffer = io.BytesIO()
     nx.write_graphml(flat_graph(kg), buffer, encoding="utf-8", prettyprint=True, named_key_ids=True)
     return buffer.getvalue()
 
 
 def _gexf(kg: KnowledgeGraph) -> bytes:
+    import networkx as nx
+
     buffer = io.BytesIO()
     nx.write_gexf(flat_graph(kg), buffer, encoding="utf-8", prettyprint=True)
     # networkx stamps today's date into <meta>; drop it so the same data always gives the same bytes
@@ -275,6 +285,8 @@ def _gexf(kg: KnowledgeGraph) -> bytes:
 
 
 def _json(kg: KnowledgeGraph) -> bytes:
+    import networkx as nx
+
     data = nx.node_link_data(kg.nx, edges="edges")
     return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 

@@ -20,15 +20,15 @@ def describe_dirs(data: Sequence[str]) -> str:
     return ", ".join(data)
 
 
-def load_graph(args: argparse.Namespace) -> KnowledgeGraph:
+def load_graph(args: argparse.Namespace, persist_store: bool = True) -> KnowledgeGraph:
     """The graph of the data directories ``args.data``, through the build cache ``args.cache`` (see
-    :func:`kg.load`); says on stderr how many warnings loading found."""
+    :func:`kg.load`, which ``persist_store`` is passed to); says on stderr how many warnings loading found."""
     data = args.data
     # the graph lives as long as the command: the collector need not walk its million objects, while it is
     # built (which would take longer than building it) or after (gc.freeze)
     gc.disable()
     try:
-        graph = load(data, cache=args.cache)
+        graph = load(data, cache=args.cache, persist_store=persist_store)
         gc.freeze()
     finally:
         gc.enable()

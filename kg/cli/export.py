@@ -42,7 +42,9 @@ def run(args: argparse.Namespace) -> int:
     if output is None and fmt.archive and sys.stdout.isatty():
         raise UsageError(f"{fmt.name} output is a zip archive; refusing to write it to a terminal "
                          f"(use -o FILE{fmt.extension}, -o FOLDER/, or a pipe)")
-    payload = export(load_graph(args), fmt.name, output)
+    # an export reads the cache's store when a query wrote one, and otherwise loads it in memory: writing it to
+    # disk would triple the cost of a one-off export
+    payload = export(load_graph(args, persist_store=False), fmt.name, output)
     if output is None:
         emit(payload, None)
     elif fmt.archive and Path(output).is_dir():
