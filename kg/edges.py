@@ -191,7 +191,7 @@ def _warn_broader_cycles(edges: list[Edge], records: _Checked, report: Report) -
 
 
 def _check_edge(records: _Checked, placed: Placed, report: Report) -> bool:
-    edge, where = placed.edge, records.locate(placed.record, placed.field)
+    edge = placed.edge
     spec = RELATIONS[edge.relation]
     stated = "#" in placed.record  # a relation record, whose fields are named subject and object
     ok = True
@@ -209,7 +209,7 @@ def _check_edge(records: _Checked, placed: Placed, report: Report) -> bool:
     if not spec.allows(s_type, o_type):
         allowed = " or ".join(spec.range) if s_type in spec.domain or not spec.domain else " or ".join(spec.domain)
         report.add("relation-type", f"{edge.relation} cannot join a {s_type} ('{edge.subject}') to a {o_type} "
-                   f"('{edge.object}'); it needs {allowed}", where)
+                   f"('{edge.object}'); it needs {allowed}", records.locate(placed.record, placed.field))
         return False
     if edge.claim is not None and not isinstance(records.nodes.get(edge.claim), Claim):
         if not records.is_broken(edge.claim):

@@ -8,6 +8,8 @@ RDF builder and the ontology alignment check both read that metadata, so the map
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -459,7 +461,8 @@ def model_for_id(node_id: str) -> type[Node]:
     return NODE_MODELS[ID_KINDS[node_id.split("/", 1)[0]]]
 
 
-def field_specs(model: type[Record]) -> dict[str, Lit | Link]:
+@functools.cache  # asked for every record read: a model's fields never change
+def field_specs(model: type[Record]) -> Mapping[str, Lit | Link]:
     """Field name -> its RDF mapping (fields without one are structural and handled by kg.rdf)."""
     specs: dict[str, Lit | Link] = {}
     for name, info in model.model_fields.items():

@@ -12,7 +12,7 @@ at a million triples, building an rdflib Dataset first cost five times the load 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any, get_args
@@ -84,24 +84,28 @@ def _literal_fields(model: type[Record]) -> tuple[tuple[str, str], ...]:
     return (*fields, *nested)
 
 
-def quad_lines(nodes: Iterable[Node], owner: Mapping[str, str], edges: Iterable[Edge]) -> Iterator[str]:
+def quad_lines(nodes: Iterable[Node], owner: Mapping[str, str], edges: Iterable[Edge]) -> list[str]:
     """Every quad of the records as an N-Quads line (with its newline), nodes first, then edges.
 
     ``owner`` maps a node id to the document defining it (each document's triples go to its own named graph).
+    The lines are appended to one list (a million yields through nested generators took a third longer).
     """
+    out: list[str] = []
+    add = out.append
     for node in nodes:
         document = node.id if isinstance(node, Document) else owner.get(node.id)
         g = _graph(document)
         subject = _iri(node.id)
-        yield from _field_lines(subject, node, g)
-        yield f"{subject} {_TYPE} {_kg(node.rdf_class)} {g} .\n"
-        yield f"{subject} {_LABEL} {_text(node.caption)} {g} .\n"
+        _field_lines(subject, node, g, out)
+        add(f"{subject} {_TYPE} {_kg(node.rdf_class)} {g} .\n")
+        add(f"{subject} {_LABEL} {_text(node.caption)} {g} .\n")
         if isinstance(node, Document):
-            yield from _document_lines(node, g)
+            _document_lines(node, g, out)
         elif document is not None:
-            yield from _item_lines(node, document, g)
+            _item_lines(node, document, g, out)
     for edge in edges:
-        yield from _edge_lines(edge)
+        _edge_lines(edge, out)
+    return out
 
 
 def to_nquads(nodes: Iterable[Node], owner: Mapping[str, str], edges: Iterable[Edge]) -> bytes:
@@ -133,77 +137,81 @@ def flatten(dataset: Dataset) -> Graph:
     return graph
 
 
-def _field_lines(subject: str, record: Record, g: str) -> Iterator[str]:
+def _field_lines(subject: str, record: Record, g: str, out: list[str]) -> None:
+    add = out.append
     for name, prop in _literal_fields(type(record)):
         if not name:  # a nested Credibility, flattened onto its owner
             nested = getattr(record, prop)
             if isinstance(nested, Credibility):
-                yield from _field_lines(subject, nested, g)
+                _field_lines(subject, nested, g, out)
             continue
         value = getattr(record, name)
         p = _kg(prop)
         for item in value if isinstance(value, list) else (value,):
             if item is not None:
-                yield f"{subject} {p} {_literal(item, prop)} {g} .\n"
+                add(f"{subject} {p} {_literal(item, prop)} {g} .\n")
 
 
-def _document_lines(doc: Document, g: str) -> Iterator[str]:
+def _document_lines(doc: Document, g: str, out: list[str]) -> None:
+    add = out.append
     subject = _iri(doc.id)
     for number, source in sorted(doc.citations.items()):
         citation = f"<{ID}{doc.id}/citation/{number}>"
-        yield f"{subject} {_kg('citation')} {citation} {g} .\n"
-        yield f"{citation} {_TYPE} {_kg('Citation')} {g} .\n"
-        yield f"{citation} {_kg('citationNumber')} {_literal(number)} {g} .\n"
-        yield f"{citation} {_kg('citedSource')} {_iri(source)} {g} .\n"
-        yield f"{citation} {_kg('inDocument')} {subject} {g} .\n"
-        yield f"{citation} {_LABEL} {_text(f'[{number}]')} {g} .\n"
+        add(f"{subject} {_kg('citation')} {citation} {g} .\n")
+        add(f"{citation} {_TYPE} {_kg('Citation')} {g} .\n")
+        add(f"{citation} {_kg('citationNumber')} {_literal(number)} {g} .\n")
+        add(f"{citation} {_kg('citedSource')} {_iri(source)} {g} .\n")
+        add(f"{citation} {_kg('inDocument')} {subject} {g} .\n")
+        add(f"{citation} {_LABEL} {_text(f'[{number}]')} {g} .\n")
     for perspective in doc.perspectives:
         node = f"<{ID}{doc.id}/perspective/{perspective.person.split('/', 1)[1]}>"
-        yield f"{subject} {_kg('perspective')} {node} {g} .\n"
-        yield f"{node} {_TYPE} {_kg('Perspective')} {g} .\n"
-        yield f"{node} {_kg('person')} {_iri(perspective.person)} {g} .\n"
-        yield f"{node} {_kg('inDocument')} {subject} {g} .\n"
-        yield f"{node} {_LABEL} {_text(f'Perspective of {perspective.person}')} {g} .\n"
-        yield from _field_lines(node, perspective, g)
+        add(f"{subject} {_kg('perspective')} {node} {g} .\n")
+        add(f"{node} {_TYPE} {_kg('Perspective')} {g} .\n")
+        add(f"{node} {_kg('person')} {_iri(perspective.person)} {g} .\n")
+        add(f"{node} {_kg('inDocument')} {subject} {g} .\n")
+        add(f"{node} {_LABEL} {_text(f'Perspective of {perspective.person}')} {g} .\n")
+        _field_lines(node, perspective, g, out)
         for number in perspective.citations:
-            yield f"{node} {_kg('citation')} <{ID}{doc.id}/citation/{number}> {g} .\n"
+            add(f"{node} {_kg('citation')} <{ID}{doc.id}/citation/{number}> {g} .\n")
 
 
-def _item_lines(node: Node, doc_id: str, g: str) -> Iterator[str]:
+def _item_lines(node: Node, doc_id: str, g: str, out: list[str]) -> None:
+    add = out.append
     subject = _iri(node.id)
-    yield f"{subject} {_kg('inDocument')} {_iri(doc_id)} {g} .\n"
+    add(f"{subject} {_kg('inDocument')} {_iri(doc_id)} {g} .\n")
     for number in getattr(node, "citations", []):
-        yield f"{subject} {_kg('citation')} <{ID}{doc_id}/citation/{number}> {g} .\n"
+        add(f"{subject} {_kg('citation')} <{ID}{doc_id}/citation/{number}> {g} .\n")
     if isinstance(node, Tension):
-        yield f"{subject} {_kg('claimA')} {_iri(node.a)} {g} .\n"
-        yield f"{subject} {_kg('claimB')} {_iri(node.b)} {g} .\n"
+        add(f"{subject} {_kg('claimA')} {_iri(node.a)} {g} .\n")
+        add(f"{subject} {_kg('claimB')} {_iri(node.b)} {g} .\n")
 
 
-def _edge_lines(edge: Edge) -> Iterator[str]:
+def _edge_lines(edge: Edge, out: list[str]) -> None:
+    add = out.append
     spec = RELATIONS[edge.relation]
     g = _graph(edge.document)
     prop, subject, obj = _kg(spec.prop), _iri(edge.subject), _iri(edge.object)
     if not (spec.has_level and edge.level == "none"):
-        yield f"{subject} {prop} {obj} {g} .\n"
+        add(f"{subject} {prop} {obj} {g} .\n")
         if spec.symmetric:
-            yield f"{obj} {prop} {subject} {g} .\n"
+            add(f"{obj} {prop} {subject} {g} .\n")
     node = f"<{ID}statement/{edge.key}>"
-    yield f"{node} {_TYPE} {_kg('Statement')} {g} .\n"
-    yield f"{node} {_SUBJECT} {subject} {g} .\n"
-    yield f"{node} {_PREDICATE} {prop} {g} .\n"
-    yield f"{node} {_OBJECT} {obj} {g} .\n"
-    yield f"{node} {_kg('assertedBy')} {_text(edge.asserted_by)} {g} .\n"
+    add(f"{node} {_TYPE} {_kg('Statement')} {g} .\n")
+    add(f"{node} {_SUBJECT} {subject} {g} .\n")
+    add(f"{node} {_PREDICATE} {prop} {g} .\n")
+    add(f"{node} {_OBJECT} {obj} {g} .\n")
+    add(f"{node} {_kg('assertedBy')} {_text(edge.asserted_by)} {g} .\n")
     for ref in edge.sources:
-        yield f"{node} {_DERIVED} {_iri(ref.source)} {g} .\n"
+        add(f"{node} {_DERIVED} {_iri(ref.source)} {g} .\n")
         if ref.number is not None and ref.document is not None:
-            yield f"{node} {_kg('citation')} <{ID}{ref.document}/citation/{ref.number}> {g} .\n"
+            add(f"{node} {_kg('citation')} <{ID}{ref.document}/citation/{ref.number}> {g} .\n")
     if edge.document:
-        yield f"{node} {_kg('inDocument')} {_iri(edge.document)} {g} .\n"
+        add(f"{node} {_kg('inDocument')} {_iri(edge.document)} {g} .\n")
     if edge.level:
-        yield f"{node} {_kg('level')} {_text(edge.level)} {g} .\n"
+        add(f"{node} {_kg('level')} {_text(edge.level)} {g} .\n")
     if edge.note:
-        yield f"{node} {_kg('note')} {_text(edge.note)} {g} .\n"
+        add(f"{node} {_kg('note')} {_text(edge.note)} {g} .\n")
     if edge.claim:
-        yield f"{node} {_kg('statedByClaim')} {_iri(edge.claim)} {g} .\n"
+        add(f"{node} {_kg('statedByClaim')} {_iri(edge.claim)} {g} .\n")
     if edge.tension:
-        yield f"{node} {_kg('tension')} {_iri(edge.tension)} {g} .\n"
+        add(f"{node} {_kg('tension')} {_iri(edge.tension)} {g} .\n")
