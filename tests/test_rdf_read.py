@@ -200,7 +200,7 @@ def test_unknown_extension_and_non_rdf_format(tmp_path):
 def test_bad_input_is_one_data_error_naming_the_file(tmp_path):
     bad = tmp_path / "bad.ttl"
     bad.write_text("@prefix kg: <https://w3id.org/kg-ai-risk/ontology#> .\nkg:a kg:b .\n")
-    with pytest.raises(DataError, match=r"bad\.ttl: not valid turtle") as caught:
+    with pytest.raises(DataError, match=r"bad\.ttl:2: not valid turtle") as caught:
         kg.load_rdf(bad)
     assert "\n" not in str(caught.value)
     with pytest.raises(DataError, match=r"<bytes>:2: not valid JSON"):
