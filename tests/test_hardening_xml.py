@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import xml.dom.minidom
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from pydantic import ValidationError
@@ -17,6 +18,7 @@ from kg.report import Issue, Location
 from tests.conftest import run_kg
 
 DOC = "documents/briefing-reward-tampering.yaml"
+GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
 STATEMENT = "    statement: Reward tampering will show up in deployed agents within two years."
 
 
@@ -83,3 +85,31 @@ def test_ingest_drops_such_characters_so_its_bundle_validates(minimal: Path, tmp
     assert "claim/" in bundle and bad_character(bundle) is None
     assert not re.search(r"\\(e|x|u)", bundle)  # nor as YAML escapes
     assert run_kg("validate", "--data", str(minimal)).code == 0
+
+
+def test_graphml_key_ids_are_unique_per_domain_and_edges_carry_their_key(graph: kg.KnowledgeGraph,
+                                                                         tmp_path: Path) -> None:
+    import networkx as nx
+
+    from kg.export import flat_graph
+
+    data = kg.export_graph(graph, "graphml")
+    root = ElementTree.fromstring(data)
+    keys = root.findall(f"{GRAPHML}key")
+    ids = [key.get("id") for key in keys]
+    assert len(ids) == len(set(ids))
+    domain = {key.get("id"): key.get("for") for key in keys}
+    names = {key.get("id"): key.get("attr.name") for key in keys}
+    for tag in ("node", "edge"):
+        for element in root.iter(f"{GRAPHML}{tag}"):
+            assert all(domain[d.get("key")] == tag for d in element.findall(f"{GRAPHML}data"))
+    for edge in root.iter(f"{GRAPHML}edge"):
+        values = {names[d.get("key")]: d.text for d in edge.findall(f"{GRAPHML}data")}
+        assert values["key"] == edge.get("id")
+    path = tmp_path / "graph.graphml"
+    path.write_bytes(data)
+    loaded = nx.read_graphml(path, edge_key_type=str, force_multigraph=True)  # else "4848828036324380" is an int
+    flat = flat_graph(graph)
+    assert set(loaded.nodes) == set(flat.nodes)
+    assert sorted(loaded.edges(keys=True)) == sorted(flat.edges(keys=True))
+    assert all(attrs["key"] == key for _, _, key, attrs in loaded.edges(keys=True, data=True))
