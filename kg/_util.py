@@ -19,7 +19,8 @@ from markupsafe import Markup
 
 from kg.errors import ExportError
 
-__all__ = ["excerpt", "write_atomic", "write_bytes", "cannot_write", "safe_url", "package_version", "md_escape",
+__all__ = ["excerpt", "printable", "write_atomic", "write_bytes", "cannot_write", "safe_url", "package_version",
+           "md_escape",
            "md_inline", "md_block", "display_path", "paused_gc"]
 
 
@@ -50,7 +51,21 @@ def excerpt(value: object, limit: int = 40) -> str:
     'a long line…'
     """
     text = " ".join(str(value).split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return printable(text if len(text) <= limit else text[: limit - 1].rstrip() + "…")
+
+
+#: what a terminal may obey or cannot print: C0 and C1 controls, DEL, surrogates, U+FFFE and U+FFFF
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def printable(text: str) -> str:
+    r"""``text`` with every control character escaped as Python writes it, so data quoted in a message can
+    never drive the terminal: what :func:`excerpt` and every reported issue go through.
+
+    >>> printable("person/\x1b[2J x\x85")
+    'person/\\x1b[2J x\\x85'
+    """
+    return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 class _GcPause:

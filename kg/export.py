@@ -268,10 +268,16 @@ def flat_graph(kg: KnowledgeGraph) -> nx.MultiDiGraph[str]:
 
 
 def _graphml(kg: KnowledgeGraph) -> bytes:
+    """GraphML 1.0: each edge's stable key is its id and also a ``key`` data value (igraph drops edge ids); key
+    ids are networkx's ``d0``, ``d1``, ... and unique, as the schema requires (by name, ``note`` and others
+    would name both a node key and an edge key); readers go by ``attr.name``."""
     import networkx as nx
 
+    flat = flat_graph(kg)
+    for _, _, key, attrs in flat.edges(keys=True, data=True):
+        attrs["key"] = key
     buffer = io.BytesIO()
-    nx.write_graphml(flat_graph(kg), buffer, encoding="utf-8", prettyprint=True, named_key_ids=True)
+    nx.write_graphml(flat, buffer, encoding="utf-8", prettyprint=True, named_key_ids=False)
     return buffer.getvalue()
 
 

@@ -9,15 +9,28 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    Strict,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from kg.vocab import ID_KINDS, is_node_id
 
 __all__ = [
+    "BAD_CHARACTER",
     "Lit",
     "Link",
     "Relation",
@@ -30,6 +43,7 @@ __all__ = [
     "NodeId",
     "LineSpan",
     "Record",
+    "bad_character",
     "Node",
     "Entity",
     "Entities",
@@ -144,10 +158,52 @@ CitationNumber = Annotated[int, Strict()]
 Citations = Annotated[list[CitationNumber], Field(min_length=1)]
 
 
+#: a character no record may hold: what XML 1.0 cannot carry (C0 controls but tab, newline and carriage
+#: return; surrogates; U+FFFE, U+FFFF), and also DEL and the C1 controls U+0080-U+009F, which XML allows but
+#: terminals obey (U+009B starts a control sequence) and which in text are only ever mis-decoded bytes
+#: a character no record may hold: outside XML 1.0, or a control character a terminal would act on
+BAD_CHARACTER = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def bad_character(text: str) -> str | None:
+    """The first character of ``text`` that no record may hold, as ``U+001B``; None when there is none."""
+    found = BAD_CHARACTER.search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
 class Record(BaseModel):
-    """Base of every record: unknown fields are errors, values are immutable once loaded."""
+    """Base of every record: unknown fields are errors, values are immutable once loaded, and no string in
+    it holds a character XML cannot carry or a terminal would obey (:func:`bad_character`), so every export
+    is well-formed and every message safe to print."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _printable_text(cls, data: Any, handler: ModelWrapValidatorHandler[Record]) -> Record:
+        record = handler(data)
+        errors = [InitErrorDetails(type=PydanticCustomError("bad_character", "character {char} is not allowed "
+                                                            "(a control character, or one XML cannot carry)",
+                                                            {"char": char}), loc=loc, input=text)
+                  for loc, text, char in _bad_strings(record)]
+        if errors:
+            raise ValidationError.from_exception_data(cls.__name__, errors)
+        return record
+
+
+def _bad_strings(record: Record) -> list[tuple[tuple[str | int, ...], str, str]]:
+    """(field path, string, its first bad character) for each string field of ``record`` or item of one that
+    holds a bad character; nested records are checked by their own validation."""
+    found: list[tuple[tuple[str | int, ...], str, str]] = []
+    for name, value in record.__dict__.items():  # a plain loop: this runs for every record loaded
+        if type(value) is str:
+            if BAD_CHARACTER.search(value):
+                found.append(((name,), value, str(bad_character(value))))
+        elif type(value) is list or type(value) is dict:
+            for key, item in value.items() if type(value) is dict else enumerate(value):
+                if type(item) is str and BAD_CHARACTER.search(item):
+                    found.append(((name, key), item, str(bad_character(item))))
+    return found
 
 
 class Node(Record):

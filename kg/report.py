@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
+from kg._util import printable
 from kg.errors import DataError
 
 __all__ = ["Location", "Locations", "LineMap", "Issue", "Report"]
@@ -68,7 +69,7 @@ class Issue:
     def __str__(self) -> str:
         prefix = f"{self.location}: " if self.location else ""
         tag = "" if self.severity == "error" else f"{self.severity}: "
-        return f"{prefix}{tag}{self.message}"
+        return printable(f"{prefix}{tag}{self.message}")
 
 
 @dataclass

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from kg._util import printable
 from kg.build import DEFAULT_DATA_DIR
 from kg.cache import ENV
 from kg.errors import DataError, KgError
@@ -98,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as err:  # a bug: say so in one line unless asked for the traceback
         if args.debug:
             raise
-        print(f"kg: internal error: {type(err).__name__}: {err} (rerun with --debug for the traceback)",
+        print(f"kg: internal error: {type(err).__name__}: {printable(str(err))} (rerun with --debug for the traceback)",
               file=sys.stderr)
         return 1
 
@@ -110,7 +111,7 @@ def _print_error(err: KgError) -> None:
         count = len([i for i in err.issues if i.severity == "error"])
         print(f"kg: {count} error{'s' if count != 1 else ''} in the data (see above)", file=sys.stderr)
     else:
-        print(f"kg: error: {err}", file=sys.stderr)
+        print(f"kg: error: {printable(str(err))}", file=sys.stderr)
 
 
 if __name__ == "__main__":  # pragma: no cover

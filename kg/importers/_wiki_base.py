@@ -27,6 +27,7 @@ from kg.importers._mdx import Component, Page
 from kg.importers._records import ImportReport, slugify
 from kg.importers._resolve import Candidate, NameIndex, Resolution, normalize
 from kg.model import (
+    BAD_CHARACTER,
     Claim,
     Credibility,
     Document,
@@ -127,7 +128,8 @@ def find_layout(path: str | os.PathLike[str]) -> Layout:
 
 
 def _text(value: Any) -> str:
-    return " ".join(str(value).split()) if value is not None else ""
+    """A value as one line of text, without the characters no record may hold (the wiki is not ours to fix)."""
+    return " ".join(BAD_CHARACTER.sub(" ", str(value)).split()) if value is not None else ""
 
 
 def _scalar_text(value: Any) -> str:
