@@ -152,7 +152,8 @@ def _compose_located(text: str) -> Node | None:
 
 
 def _check_size(root: Node, libyaml: bool = False) -> None:
-    """Refuse trees whose alias expansion would exceed MAX_NODES, or that refer to themselves.
+    """Refuse trees of more than MAX_NODES values, counting every alias as the values it expands to, or that
+    refer to themselves. The message says which: a tree written out over the cap, or aliases expanding over it.
 
     A tree composed by ``libyaml`` is also refused where the pure-Python loader reads the text otherwise, so
     that it reads it itself: a plain scalar in a flow collection holding a ``?`` (``[why?]``: the pure-Python
@@ -163,10 +164,13 @@ def _check_size(root: Node, libyaml: bool = False) -> None:
         raise _Differs(1, "an empty document")
     sizes: dict[int, int] = {}
     open_: set[int] = set()
+    aliased = False  # whether an alias has been counted yet (as the values it expands to)
 
     def size(node: Node, depth: int, in_flow: bool = False) -> int:
+        nonlocal aliased
         key = id(node)
         if key in sizes:
+            aliased = True
             return sizes[key]
         if key in open_:
             raise YamlProblem(node.start_mark.line + 1, "recursive YAML alias")
@@ -188,9 +192,8 @@ def _check_size(root: Node, libyaml: bool = False) -> None:
                     break
         open_.discard(key)
         if total > MAX_NODES:
-            raise YamlProblem(
-                node.start_mark.line + 1, f"YAML aliases expand to more than {MAX_NODES} values"
-            )
+            what = "YAML aliases expand to" if aliased else "YAML document holds"
+            raise YamlProblem(node.start_mark.line + 1, f"{what} more than {MAX_NODES} values")
         sizes[key] = total
         return total
 

@@ -78,7 +78,7 @@ def ingest_text(text: str, *, name: str = "<text>", origin: str | None = None, f
     link(draft, index, taken, document)
     existing_file = _file_of(graph, existing) if graph is not None and existing else None
     return Bundle(draft, names=index.names, warnings=document.warnings, existing=existing,
-                  existing_file=existing_file)
+                  existing_file=existing_file, name=name)
 
 
 def _checked_id(doc_id: str) -> str:

@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from kg._yaml import MAX_BYTES  # a document over what a data file may hold: refused up front
 from kg.errors import IngestError
 from kg.report import Issue, Location
 
@@ -41,7 +42,6 @@ __all__ = [
     "defined_terms",
 ]
 
-MAX_BYTES = 4 * 1024 * 1024
 
 #: a 1-based, inclusive line span
 Span = tuple[int, int]

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from kg._util import write_atomic
-from kg._yaml import dump_yaml
+from kg._yaml import YamlProblem, dump_yaml, parse_yaml
+from kg.errors import IngestError
 from kg.ingest._text import Span, span_text
 from kg.ingest.draft import ClaimDraft, Draft, Mention
 from kg.ingest.linking import proposed_record
@@ -128,7 +129,8 @@ class Bundle:
 
     ``document`` is the bundle as records; :meth:`to_yaml` writes it in the data format and :meth:`to_json`
     gives the JSON view. ``existing`` names the bundle a data directory already holds for the same document
-    (and ``existing_file`` its file), so nothing is ingested twice.
+    (and ``existing_file`` its file), so nothing is ingested twice; ``name`` is the ingested document as
+    messages name it.
     """
 
     draft: Draft
@@ -136,6 +138,7 @@ class Bundle:
     warnings: list[Issue] = field(default_factory=list)
     existing: str | None = None
     existing_file: Path | None = None
+    name: str = "<text>"
     document: Document = field(init=False)
 
     def __post_init__(self) -> None:
@@ -163,7 +166,11 @@ class Bundle:
         return [*entities.people, *entities.organizations, *entities.sources, *entities.concepts]
 
     def to_yaml(self) -> str:
-        """The bundle in the data format, with a header saying where it came from."""
+        """The bundle in the data format, with a header saying where it came from.
+
+        Raises :class:`~kg.errors.IngestError` when the data format's reader would refuse the text (over the
+        size or value caps of :mod:`kg._yaml`): no bundle is written that ``kg validate`` rejects.
+        """
         data = self.document.model_dump(mode="python", exclude_defaults=True)
         data["id"] = self.document.id
         body = {key: _ordered_value(data[key]) for key in _ORDER if key in data}
@@ -171,8 +178,13 @@ class Bundle:
         header = (f"# Ingested by `kg ingest` from {origin} (format: {self.format}).\n"
                   "# Review before committing: statements are the document's own words, and entities marked\n"
                   "# `status: proposed` are new. `lines` give where each record is in the ingested document.\n")
-        text = dump_yaml(body)
-        return header + text
+        text = header + dump_yaml(body)
+        try:
+            parse_yaml(text)  # the very reader `kg validate` uses, so the two cannot disagree on what fits
+        except YamlProblem as problem:
+            raise IngestError(f"{self.name}: its bundle would not load ({problem.message}); nothing written: split "
+                              "the document into smaller ones") from None
+        return text
 
     def write(self, path: str | Path) -> None:
         """Write :meth:`to_yaml` to ``path`` atomically."""

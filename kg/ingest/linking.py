@@ -9,7 +9,6 @@ Entities nobody has recorded yet become new records marked ``status: proposed``.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -166,10 +165,12 @@ class _Linker:
     def __init__(self, draft: Draft, index: Index, taken: set[str], text: Text) -> None:
         self.draft, self.index, self.taken, self.text = draft, index, taken, text
         self.proposed: set[str] = set()
+        self.counters: dict[str, int] = {}  # see fresh_id
 
     def mint(self, kind: str, slug: str, fallback: str | None = None) -> str:
         """A fresh id ``kind/slug`` (or ``kind/slug-fallback``, ``kind/slug-2``, ... when taken)."""
-        node_id = fresh_id(f"{kind}/{slug}", self.taken, fallback if fallback != slug else None)
+        node_id = fresh_id(f"{kind}/{slug}", self.taken, fallback if fallback != slug else None,
+                           self.counters)
         self.taken.add(node_id)
         return node_id
 
@@ -249,11 +250,22 @@ class _Linker:
         return _unique([m.id for n in numbers if (m := self.draft.source_of(n)) is not None])
 
 
-def fresh_id(base: str, taken: set[str], fallback: str | None = None) -> str:
-    """``base`` if it is not taken, else ``base-fallback``, else the first free ``base-2``, ``base-3``, ..."""
-    candidates = itertools.chain([base], [f"{base}-{fallback}"] if fallback else [],
-                                 (f"{base}-{n}" for n in itertools.count(2)))
-    return next(c for c in candidates if c not in taken)
+def fresh_id(base: str, taken: set[str], fallback: str | None = None, counters: dict[str, int] | None = None) -> str:
+    """``base`` if it is not taken, else ``base-fallback``, else the first free ``base-2``, ``base-3``, ...
+
+    ``counters`` remembers, for each base, the number its search got to, so that minting many ids of one base
+    (20,000 timeline entries of one day) stays linear; ``taken`` must only grow between calls that share it.
+    """
+    if base not in taken:
+        return base
+    if fallback and f"{base}-{fallback}" not in taken:
+        return f"{base}-{fallback}"
+    n = counters.get(base, 2) if counters is not None else 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    if counters is not None:
+        counters[base] = n
+    return f"{base}-{n}"
 
 
 def _kind(node_id: str) -> str:
