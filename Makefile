@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint bench bench-features bench-import bench-serve clean wiki notebooks
+.PHONY: demo test lint bench bench-features bench-import bench-serve bench-readers clean wiki notebooks
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ bench-features: $(STAMP)
 # The import of the longterm-wiki snapshot and commands on the combined graph
 bench-import: $(STAMP)
 	$(BIN)/python -m bench.bench_import --wiki $(WIKI)
+
+# Growth of each reader (validate, ingest, load_rdf) from a 1x to a 10x input, in fresh processes (target <= 12x)
+bench-readers: $(STAMP)
+	$(BIN)/python -m bench.bench_readers
 
 # kg serve beside oxigraph serve under the same load (8 clients, 60 s each, bundled corpus and M): out/bench-serve.json
 bench-serve: $(STAMP)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-__all__ = ["generate", "TRIPLES_PER_CLAIM", "dump", "fresh_data_dir", "write_agents"]
+__all__ = ["generate", "briefing_text", "TRIPLES_PER_CLAIM", "dump", "fresh_data_dir", "write_agents"]
 
 TRIPLES_PER_CLAIM = 71
 CLAIMS_PER_DOC = 50
@@ -106,6 +106,27 @@ def generate(out: str | Path, claims: int = 1000, seed: int = 0) -> Path:
         }
         dump(root / "documents" / f"d{d}.yaml", bundle)
     return root
+
+
+def briefing_text(timeline: int = 0, tensions: int = 0) -> str:
+    """A plain-text briefing for ``kg ingest`` with ``timeline`` timeline entries and ``tensions`` tension
+    bullets (each states two claims), citing two sources: an input of any size for the ingest reader."""
+    lines = ["# Synthetic briefing | history", "Version 1.0", "Last updated March 14, 2025 14:05 UTC · 3 items", "",
+             "## What", "Priya Raman and Tomás Ortega disagree over elicitation [1][2].", ""]
+    if tensions:
+        lines.append("## Tensions")
+        lines += [f"* Raman argues that evaluations understate capability number {i} by a wide margin, whereas "
+                  f"Ortega reports that protocol {i} recovers nearly all hidden performance. [1][2]"
+                  for i in range(tensions)]
+        lines.append("")
+    if timeline:
+        lines.append("## Timeline")
+        lines += [f"* 2025-01-{1 + i % 28:02d} — Raman posts analysis number {i} of the elicitation gap. [1]"
+                  for i in range(timeline)]
+        lines.append("")
+    lines += ["## Sources", "- [1] The elicitation gap — LessWrong (2025-01-20)",
+              "- [2] Password-Locked Models — arXiv (February 2, 2025) <https://arxiv.org/abs/2502.00001>", ""]
+    return "\n".join(lines)
 
 
 def main() -> None:
