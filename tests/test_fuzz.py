@@ -220,24 +220,24 @@ def odd_file(rng: random.Random, root: Path) -> str:
     if how == "symlink-out":
         outside = root.parent / "outside.yaml"
         outside.write_text(_text(MINIMAL / "entities" / "people.yaml"), encoding="utf-8")
-        (entities / "linked.yaml").symlink_to(outside)
+        (entities / rng.choice(["people.linked.yaml", "../documents/linked.yaml"])).symlink_to(outside)
     elif how == "symlink-dangling":
-        (entities / "dangling.yaml").symlink_to(root.parent / "missing.yaml")
+        (entities / "concepts.dangling.yaml").symlink_to(root.parent / "missing.yaml")
     elif how == "symlink-loop":
-        (entities / "loop.yaml").symlink_to(entities / "loop.yaml")
+        (entities / "people.loop.yaml").symlink_to(entities / "people.loop.yaml")
     elif how == "binary":
         data = rng.choice([b"\x89PNG\r\n\x1a\n" + rng.randbytes(2000), rng.randbytes(5000), b"\xff\xfe\x00\x00"])
-        (entities / "blob.yaml").write_bytes(data)
+        (root / rng.choice(["entities/sources.blob.yaml", "documents/blob.yaml"])).write_bytes(data)
     elif how == "empty":
         _pick(rng, root).write_bytes(b"")
     elif how == "dir":
-        (entities / "folder.yaml").mkdir()
+        (root / rng.choice(["entities/people.folder.yaml", "documents/folder.yaml"])).mkdir()
     elif how == "name-esc":
-        shutil.move(_pick(rng, root), entities / "evil\x1b[31mred.yaml")
+        shutil.move(_pick(rng, root), root / "documents" / "evil\x1b[31mred.yaml")
     elif how == "name-newline":
-        shutil.move(_pick(rng, root), entities / "two\nlines.yaml")
+        shutil.move(_pick(rng, root), root / "documents" / "two\nlines.yaml")
     elif how == "name-unicode":
-        shutil.move(_pick(rng, root), entities / "é\u202eñ.yaml")
+        shutil.move(_pick(rng, root), root / "documents" / "é\u202eñ.yaml")
     elif how == "comment-only":
         _pick(rng, root).write_text("# nothing here\n", encoding="utf-8")
     else:
@@ -337,16 +337,18 @@ def tree_cases(count: int, seed: int) -> list[tuple[str, Callable[[Path], str]]]
         return apply
 
     def symlink_out(root: Path) -> str:
-        (root / entities / "out.yaml").symlink_to(root.parent / "outside.yaml")
+        (root / entities / "people.out.yaml").symlink_to(root.parent / "outside.yaml")
         (root.parent / "outside.yaml").write_text((MINIMAL / people).read_text(encoding="utf-8"), encoding="utf-8")
         return "symlink out of the tree (to a copy of people.yaml)"
 
     fixed: dict[str, Callable[[Path], str]] = {
         "billion-laughs": write(people, BILLION_LAUGHS_TEXT, "billion laughs"),
-        "5mb-file": write(entities / "big.yaml", "- id: person/big\n  name: '" + "z" * (5 << 20) + "'\n", "5 MB"),
-        "100k-string": write(entities / "long.yaml", "- id: person/long\n  name: " + "n" * 100_000 + "\n", "100k"),
+        "5mb-file": write(entities / "people.big.yaml", "- id: person/big\n  name: '"
+                          + "z" * (5 << 20) + "'\n", "5 MB"),
+        "100k-string": write(entities / "people.long.yaml", "- id: person/long\n  name: "
+                             + "n" * 100_000 + "\n", "100k"),
         "symlink-out": symlink_out,
-        "binary": write(entities / "bin.yaml", bytes(range(256)) * 8, "binary"),
+        "binary": write(entities / "people.bin.yaml", bytes(range(256)) * 8, "binary"),
         "utf16-bom": reencode("utf-16"),
         "utf16-no-bom": reencode("utf-16-le"),
         "latin1": reencode("latin-1"),
