@@ -107,7 +107,7 @@ def wrong_type(rng: random.Random, root: Path) -> str:
     path = _pick(rng, root)
     try:
         tree = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError):
+    except (yaml.YAMLError, UnicodeDecodeError, RecursionError):  # the mutation, not kg, gives up
         return truncate(rng, root)
     if not isinstance(tree, (dict, list)) or not tree:
         path.write_text(yaml.safe_dump(_other_type(rng, tree)), encoding="utf-8")
