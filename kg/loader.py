@@ -155,6 +155,9 @@ def data_files(root: Path) -> list[Path]:
 def _parse(corpus: Corpus, path: Path, report: Report) -> YamlDoc | None:
     name = display_path(path)
     try:
+        if path.stat().st_size > MAX_BYTES:  # refused before it is read: a huge file must not fill the memory
+            report.add("yaml", f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB", Location(name, 1))
+            return None
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
         report.add("encoding", f"not UTF-8 text ({err.reason})", Location(name))

@@ -126,3 +126,19 @@ def test_the_wiki_importer_drops_characters_no_record_may_hold() -> None:
     from kg.importers._wiki_base import _text
 
     assert _text("Reward\x1b[2J \x85hacking\ufffe") == "Reward [2J hacking"
+
+
+def test_a_data_file_over_the_cap_is_refused_unread(tmp_path) -> None:
+    import shutil
+
+    from .conftest import DATA
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    big = data / "entities" / "people.big.yaml"
+    with open(big, "wb") as out:  # sparse: 5 GiB on paper, nothing on disk; reading it would take minutes
+        out.truncate(5 * 1024**3)
+    report = kg.validate(data, shacl=False)
+    assert [str(i) for i in report.issues if i.code == "yaml"] == [f"{big}:1: file is larger than 4 MiB"]
+    with pytest.raises(kg.DataError, match="larger than 4 MiB"):
+        kg.load(data, cache=tmp_path / "cache")
