@@ -101,13 +101,39 @@ def _refused_forms(url: str) -> dict[str, tuple[str, str]]:
     }
 
 
-FORMS = list(_refused_forms("http://x"))
+#: every place a graph pattern can stand in a query: a SERVICE there must be refused as at the top
+_POSITIONS = {
+    "optional": "SELECT * WHERE {{ ?s a kg:Claim OPTIONAL {{ {svc} }} }}",
+    "union": "SELECT * WHERE {{ {{ ?s a kg:Claim }} UNION {{ {svc} }} }}",
+    "minus": "SELECT * WHERE {{ ?s a kg:Claim MINUS {{ {svc} }} }}",
+    "graph": "SELECT * WHERE {{ GRAPH ?g {{ {svc} }} }}",
+    "not-exists": "SELECT * WHERE {{ ?s a kg:Claim FILTER NOT EXISTS {{ {svc} }} }}",
+    "bind-exists": "SELECT * WHERE {{ ?s a kg:Claim BIND(EXISTS {{ {svc} }} AS ?x) }}",
+    "select-expression": "SELECT (EXISTS {{ {svc} }} AS ?x) WHERE {{ ?s a kg:Claim }}",
+    "having": "SELECT ?s WHERE {{ ?s a kg:Claim }} GROUP BY ?s HAVING (EXISTS {{ {svc} }})",
+    "order-by": "SELECT ?s WHERE {{ ?s a kg:Claim }} ORDER BY (EXISTS {{ {svc} }})",
+    "construct": "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {svc} }}",
+    "construct-where-nested": "CONSTRUCT {{ ?s a kg:Claim }} WHERE {{ {{ SELECT ?s WHERE {{ {svc} }} }} }}",
+    "ask": "ASK {{ {svc} }}",
+    "describe": "DESCRIBE ?s WHERE {{ {svc} }}",
+    "optional-in-subquery": "SELECT * WHERE {{ {{ SELECT * WHERE {{ ?s a kg:Claim OPTIONAL {{ {svc} }} }} }} }}",
+    "values-then-service": "SELECT * WHERE {{ VALUES ?x {{ 1 }} {svc} }}",
+    "variable-endpoint": "SELECT * WHERE {{ BIND(<{url}/v> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
+}
+
+
+def _service_positions(url: str) -> dict[str, tuple[str, str]]:
+    svc = f"SERVICE <{url}/sparql> {{ ?s ?p ?o }}"
+    return {f"service-{name}": (text.format(svc=svc, url=url), "SERVICE") for name, text in _POSITIONS.items()}
+
+
+FORMS = list(_refused_forms("http://x")) + list(_service_positions("http://x"))
 
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
 @pytest.mark.parametrize("form", FORMS)
 def test_refused_forms_never_reach_the_listener(graph, listener, engine, form):
-    text, words = _refused_forms(listener.url)[form]
+    text, words = {**_refused_forms(listener.url), **_service_positions(listener.url)}[form]
     before = len(graph.rdf)
     with pytest.raises(kg.QueryError, match="refused") as caught:
         query(graph, text, engine=engine)
