@@ -127,13 +127,18 @@ def _service_positions(url: str) -> dict[str, tuple[str, str]]:
     return {f"service-{name}": (text.format(svc=svc, url=url), "SERVICE") for name, text in _POSITIONS.items()}
 
 
-FORMS = list(_refused_forms("http://x")) + list(_service_positions("http://x"))
+def refused(url: str) -> dict[str, tuple[str, str]]:
+    """Every refused query form with ``url`` as its remote address: form -> (text, words of the refusal)."""
+    return {**_refused_forms(url), **_service_positions(url)}
+
+
+FORMS = list(refused("http://x"))
 
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
 @pytest.mark.parametrize("form", FORMS)
 def test_refused_forms_never_reach_the_listener(graph, listener, engine, form):
-    text, words = {**_refused_forms(listener.url), **_service_positions(listener.url)}[form]
+    text, words = refused(listener.url)[form]
     before = len(graph.rdf)
     with pytest.raises(kg.QueryError, match="refused") as caught:
         query(graph, text, engine=engine)

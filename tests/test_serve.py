@@ -29,7 +29,7 @@ from kg.server import Settings, create_service
 from tests.conftest import DATA
 from tests.servers import Server, kg_serve
 from tests.test_query import SAMPLE_PARAMS
-from tests.test_query_safety import FORMS, _refused_forms
+from tests.test_query_safety import FORMS, refused
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 LABS = 'SELECT ?lab ?name WHERE { ?lab kg:kind "lab" ; kg:name ?name } ORDER BY ?name'
@@ -180,12 +180,12 @@ def test_named_query_errors(client):
 
 @pytest.mark.parametrize("form", FORMS)
 def test_refusals_are_400_with_kg_query_reasons(client, graph, form):
-    text, words = _refused_forms("http://127.0.0.1:9")[form]
-    with pytest.raises(QueryError) as refused:
+    text, words = refused("http://127.0.0.1:9")[form]
+    with pytest.raises(QueryError) as embedded:
         query(graph, text)
     answer = client.post("/sparql", data={"query": text})
     assert answer.status_code == 400
-    assert answer.text == f"{refused.value}\n" and words in answer.text
+    assert answer.text == f"{embedded.value}\n" and words in answer.text
 
 
 @pytest.mark.parametrize("how", ["form", "body"])
