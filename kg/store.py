@@ -17,7 +17,6 @@ __all__ = ["STORE_VIEW", "store", "nquads", "build_store"]
 
 #: the key of the store among the graph's views (:meth:`KnowledgeGraph.view`)
 STORE_VIEW = "oxigraph-store"
-NEWLINE = b"\n"
 
 
 def nquads(graph: KnowledgeGraph) -> bytes:
@@ -29,7 +28,7 @@ def build_store(graph: KnowledgeGraph, path: str | None = None) -> ox.Store:
     """A new store holding the graph's quads: in memory, or on disk at ``path`` (an empty directory)."""
     data = nquads(graph)
     where = "" if path is None else " on disk"
-    with status(f"loading {data.count(NEWLINE):,} quads into the store{where}"):
+    with status(f"loading {len(data) / 1e6:,.0f} MB of quads into the store{where}"):
         target = ox.Store() if path is None else ox.Store(path)
         target.bulk_load(data, ox.RdfFormat.N_QUADS)
     return target

@@ -53,10 +53,11 @@ def browser() -> Iterator[Any]:
 
 
 class Page:
-    """A page of kg viz opened in chromium, with everything it logged and requested."""
+    """A page of kg viz (or, with ``ready=None``, any static page) opened in chromium, with everything it
+    logged and requested; only ``file:``, ``data:`` and ``about:`` requests go through."""
 
     def __init__(self, browser: Any, path: Path, *, bypass_csp: bool = False, width: int = 1400,
-                 height: int = 900) -> None:
+                 height: int = 900, ready: str | None = "body[data-ready=true]") -> None:
         self.context = browser.new_context(viewport={"width": width, "height": height}, bypass_csp=bypass_csp)
         self.page = self.context.new_page()
         self.errors: list[str] = []
@@ -67,7 +68,10 @@ class Page:
         self.page.on("dialog", self._dialog)
         self.context.route("**/*", self._route)
         self.page.goto(path.as_uri())
-        self.page.wait_for_selector("body[data-ready=true]", state="attached", timeout=30_000)
+        if ready is None:
+            self.page.wait_for_load_state("load")
+        else:
+            self.page.wait_for_selector(ready, state="attached", timeout=30_000)
 
     def _dialog(self, dialog: Any) -> None:
         self.dialogs.append(dialog.message)

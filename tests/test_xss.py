@@ -140,36 +140,6 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return out
 
 
-class Plain:
-    """A static HTML page (briefing, tensions) opened like :class:`tests.test_viz_browser.Page`."""
-
-    def __init__(self, browser: Any, path: Path) -> None:  # noqa: F811
-        self.context = browser.new_context(viewport={"width": 1200, "height": 900})
-        self.page = self.context.new_page()
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-        self.requests: list[str] = []
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type in ("error", "warning") else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-        self.context.route("**/*", self._route)
-        self.page.goto(path.as_uri())
-        self.page.wait_for_load_state("load")
-
-    def _route(self, route: Any) -> None:
-        self.requests.append(route.request.url)
-        if route.request.url.startswith(("file:", "data:", "about:")):
-            route.continue_()
-        else:
-            route.abort()
-
-    def js(self, expression: str, arg: Any = None) -> Any:
-        return self.page.evaluate(expression, arg)
-
-    def close(self) -> None:
-        self.context.close()
-
-
 INJECTED_SELECTOR = ", ".join([
     "img", "iframe", "object", "embed", "svg", "math", "video", "audio", "details", "input", "form", "base",
     "meta[http-equiv=refresh i]", "x", "[onerror]", "[onload]", "[onclick]", "[onmouseover]", "[onfocus]", "[ontoggle]",
@@ -213,7 +183,7 @@ def test_viz_runs_no_payload(browser: Any, pages: dict[str, Path]):  # noqa: F81
 @pytest.mark.parametrize("name", ["brief-document", "brief-topic", "tensions"])
 def test_html_reports_run_no_payload(browser: Any, pages: dict[str, Path], name: str):  # noqa: F811
     path = pages[name]
-    page = Plain(browser, path)
+    page = Page(browser, path, width=1200, ready=None)
     try:
         text = page.page.locator("body").inner_text()
         assert len(text) > 500 and sum(p.strip() in text for p in PAYLOADS if "\t" not in p) >= 3  # shown as text

@@ -7,7 +7,7 @@ import gc
 import sys
 from collections.abc import Sequence
 
-from kg._util import write_bytes
+from kg._util import paused_gc, write_bytes
 from kg.build import load
 from kg.errors import UsageError
 from kg.graph import KnowledgeGraph
@@ -26,12 +26,9 @@ def load_graph(args: argparse.Namespace, persist_store: bool = True) -> Knowledg
     data = args.data
     # the graph lives as long as the command: the collector need not walk its million objects, while it is
     # built (which would take longer than building it) or after (gc.freeze)
-    gc.disable()
-    try:
+    with paused_gc():
         graph = load(data, cache=args.cache, persist_store=persist_store)
         gc.freeze()
-    finally:
-        gc.enable()
     if graph.warnings:
         count = len(graph.warnings)
         print(f"kg: {count} warning{'s' if count != 1 else ''} in {describe_dirs(data)} "
