@@ -21,7 +21,7 @@ from rdflib.namespace import PROV, RDF, RDFS, XSD
 
 from kg.edges import Edge
 from kg.model import RELATIONS, Credibility, Document, Lit, Node, Record, Tension, field_specs
-from kg.vocab import BASE, ENTITIES_GRAPH, ID, KG
+from kg.vocab import BASE, ENTITIES_GRAPH, EXPORT_PREFIXES, ID, KG, bind_prefixes
 
 if TYPE_CHECKING:
     from rdflib import Dataset, Graph
@@ -118,8 +118,6 @@ def to_dataset(nodes: Iterable[Node], owner: Mapping[str, str], edges: Iterable[
     parsed from :func:`to_nquads` (``graph.rdf`` builds it once, for rdflib's engine and the formats it writes)."""
     from rdflib import Dataset
 
-    from kg.vocab import bind_prefixes
-
     dataset = bind_prefixes(Dataset(default_union=True))
     dataset.parse(data=to_nquads(nodes, owner, edges), format="nquads")
     return dataset
@@ -128,8 +126,6 @@ def to_dataset(nodes: Iterable[Node], owner: Mapping[str, str], edges: Iterable[
 def flatten(dataset: Dataset) -> Graph:
     """Every triple of ``dataset``'s named graphs in one plain Graph, with the export prefixes bound."""
     from rdflib import Graph
-
-    from kg.vocab import EXPORT_PREFIXES, bind_prefixes
 
     graph = bind_prefixes(Graph(), EXPORT_PREFIXES)
     for triple in dataset.triples((None, None, None)):
