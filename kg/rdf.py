@@ -15,16 +15,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from functools import cache
-from typing import TYPE_CHECKING, Any, get_args
+from typing import Any, get_args
 
+from rdflib import Dataset, Graph
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
 from kg.edges import Edge
 from kg.model import RELATIONS, Credibility, Document, Lit, Node, Record, Tension, field_specs
 from kg.vocab import BASE, ENTITIES_GRAPH, EXPORT_PREFIXES, ID, KG, bind_prefixes
-
-if TYPE_CHECKING:
-    from rdflib import Dataset, Graph
 
 __all__ = ["to_nquads", "quad_lines", "to_dataset", "flatten", "STRUCTURAL_PROPERTIES"]
 
@@ -116,8 +114,6 @@ def to_nquads(nodes: Iterable[Node], owner: Mapping[str, str], edges: Iterable[E
 def to_dataset(nodes: Iterable[Node], owner: Mapping[str, str], edges: Iterable[Edge]) -> Dataset:
     """The rdflib view of a graph's records: a Dataset whose default graph is the union of its named graphs,
     parsed from :func:`to_nquads` (``graph.rdf`` builds it once, for rdflib's engine and the formats it writes)."""
-    from rdflib import Dataset
-
     dataset = bind_prefixes(Dataset(default_union=True))
     dataset.parse(data=to_nquads(nodes, owner, edges), format="nquads")
     return dataset
@@ -125,8 +121,6 @@ def to_dataset(nodes: Iterable[Node], owner: Mapping[str, str], edges: Iterable[
 
 def flatten(dataset: Dataset) -> Graph:
     """Every triple of ``dataset``'s named graphs in one plain Graph, with the export prefixes bound."""
-    from rdflib import Graph
-
     graph = bind_prefixes(Graph(), EXPORT_PREFIXES)
     for triple in dataset.triples((None, None, None)):
         graph.add(triple)
