@@ -266,7 +266,7 @@ class _Deferred(KnowledgeGraph):
 
 
 def _rdf_view(graph: KnowledgeGraph) -> Dataset:
-    from kg.rdf import to_dataset  # rdflib is loaded only for graphs that need it
+    from kg.rdf import to_dataset  # kg.rdf is a layer above the graph (README: Development)
 
     return to_dataset(graph.iter_nodes(), graph.owner, graph.edges)
 
